@@ -1,0 +1,49 @@
+"""gdfit: linear models fitted by gradient descent, side by side with Excel's closed form,
+LINEST, the Analysis ToolPak regression output and Solver.
+
+Public names are imported lazily so that ``import gdfit`` stays fast inside Excel.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "fit": "gdfit.core.fit",
+    "FitResult": "gdfit.core.fit",
+    "ConvergenceWarning": "gdfit.core.fit",
+    "closed_form": "gdfit.core.closed_form",
+    "OLSResult": "gdfit.core.closed_form",
+    "InputError": "gdfit.core.data",
+    "OptionError": "gdfit.core.data",
+    "LOSSES": "gdfit.core.losses",
+    "OPTIMIZERS": "gdfit.core.optimizers",
+    "linest": "gdfit.core.stats",
+    "regression_stats": "gdfit.core.stats",
+    "regression_output": "gdfit.core.stats",
+    "solve": "gdfit.core.solver",
+    "SolverResult": "gdfit.core.solver",
+    "compare": "gdfit.core.compare",
+    "Comparison": "gdfit.core.compare",
+    "datasets": "gdfit.datasets",
+    "main": "gdfit.excel.macros",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gdfit' has no attribute {name!r}")
+    value = import_module(module)
+    if name != "datasets":
+        value = getattr(value, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
