@@ -66,7 +66,13 @@ def _first_bad(values: np.ndarray) -> tuple[int, int, Any] | None:
 
 def _to_float(values: Any, arg: str) -> np.ndarray:
     """Convert to a float64 array, naming the first non-numeric cell on failure."""
-    arr = np.asarray(values)
+    # Lists (e.g. Excel ranges) go through object dtype so a stray TRUE is not silently read as 1.
+    try:
+        arr = values if isinstance(values, np.ndarray) else np.array(values, dtype=object)
+    except ValueError:
+        raise InputError(f"{arg} must be a rectangular range of numbers (rows of equal length).") from None
+    if arr.dtype.kind == "O" and arr.size and all(type(v) in (float, int) for v in arr.flat):
+        return arr.astype(np.float64)
     if arr.dtype.kind in "fiu":
         return arr.astype(np.float64, copy=False)
     if arr.dtype.kind == "b":
