@@ -78,27 +78,27 @@ class OLSResult:
         return np.append(self.coef, self.intercept) if self.fit_intercept else self.coef.copy()
 
 
-def _independent_columns(A: np.ndarray, tol: float) -> list[int]:
-    """Indices of columns kept after dropping, left to right, those dependent on earlier ones."""
+def _independent_columns(A: np.ndarray, tol: float) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Columns kept after dropping, left to right, those dependent on earlier ones; and their QR."""
     keep = [j for j in range(A.shape[1]) if np.any(A[:, j])]
-    while keep:
-        r = np.linalg.qr(A[:, keep], mode="r")
-        size = np.linalg.norm(A[:, keep], axis=0)
-        small = np.flatnonzero(np.abs(np.diag(r)) <= tol * size)
+    size = np.linalg.norm(A, axis=0)
+    while True:
+        if not keep:
+            return keep, np.zeros((A.shape[0], 0)), np.zeros((0, 0))
+        Q, R = np.linalg.qr(A[:, keep])
+        small = np.flatnonzero(np.abs(np.diag(R)) <= tol * size[keep])
         if small.size == 0:
-            break
+            return keep, Q, R
         del keep[int(small[0])]
-    return keep
 
 
-def least_squares(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Solve min ||A x - b|| for a full-column-rank ``A`` (already scaled near 1).
+def least_squares(A: np.ndarray, b: np.ndarray, Q: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Solve min ||A x - b|| for a full-column-rank ``A`` (scaled near 1) with ``A = Q R``.
 
     Returns ``x``, the residual ``b - A x`` and the number of refinement steps taken.
     """
     if A.shape[1] == 0:
         return np.zeros(0), b.copy(), 0
-    Q, R = np.linalg.qr(A)
     x = solve_triangular(R, Q.T @ b)
     r = b - A @ x
     steps = 0
@@ -144,8 +144,8 @@ def closed_form(X: Any, y: Any, fit_intercept: bool = True) -> OLSResult:
     y_scale = float(precise.power_of_two_scale(data.y)[0])
     A_s = A * col_scale
     b_s = data.y * y_scale
-    keep = _independent_columns(A_s, COLLINEAR_TOL)
-    x_s, r_s, steps = least_squares(A_s[:, keep], b_s)
+    keep, Q, R = _independent_columns(A_s, COLLINEAR_TOL)
+    x_s, r_s, steps = least_squares(A_s[:, keep], b_s, Q, R)
     params = np.zeros(A.shape[1])
     params[keep] = x_s * col_scale[keep] / y_scale
     residuals = r_s / y_scale
