@@ -15,12 +15,13 @@ import numpy as np
 from .data import Dataset, InputError, OptionError, as_dataset
 from .regression import RegressionStats, stats_at
 
-__all__ = ["linest", "regression_stats", "regression_output", "linest_dataset", "RegressionStats"]
+__all__ = ["linest", "regression_stats", "regression_output", "linest_dataset", "excel_flag",
+           "RegressionStats"]
 
 _REF = "Excel's LINEST would show #REF!"
 
 
-def _flag(name: str, value: Any, default: bool) -> bool:
+def excel_flag(name: str, value: Any, default: bool) -> bool:
     """Excel's logical arguments: omitted (None) means the default; TRUE/FALSE or a number."""
     if value is None:
         return default
@@ -85,7 +86,7 @@ def regression_stats(known_y: Any, known_x: Any = None, coef: Any = None, interc
         f_pvalue, df_model, df_resid, ss_reg, ss_resid, ss_total, tvalues, pvalues, conf_int()``
         and ``linest_block()``. ``ss_reg`` is ``ss_total - ss_resid`` at the given vector.
     """
-    const = _flag("const", const, True)
+    const = excel_flag("const", const, True)
     return stats_at(linest_dataset(known_y, known_x, const), coef, intercept, const=const)
 
 
@@ -113,7 +114,7 @@ def linest(known_y: Any, known_x: Any = None, const: Any = True, stats: Any = Fa
         earlier columns gets coefficient 0 and se 0, and is not counted in ``df``.
     """
     result = regression_stats(known_y, known_x, const=const)
-    return result.linest_block(stats=_flag("stats", stats, False))
+    return result.linest_block(stats=excel_flag("stats", stats, False))
 
 
 def _names(data: Dataset, known_x: Any, labels: Any) -> tuple[list[str], str | None]:
@@ -175,7 +176,7 @@ def regression_output(known_y: Any, known_x: Any = None, const: Any = True, conf
         row, a blank row, a header row and one row per observation. Standard Residuals are the
         residuals divided by ``sqrt(sum(r**2) / (n - 1))``, the ToolPak's (undocumented) divisor.
     """
-    const = _flag("const", const, True)
+    const = excel_flag("const", const, True)
     c = _check_confidence(confidence)
     data = linest_dataset(known_y, known_x, const)
     names, y_label = _names(data, known_x, labels)
