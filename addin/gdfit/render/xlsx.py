@@ -1,0 +1,233 @@
+"""Draw a ``Report`` into an openpyxl workbook, and save it atomically.
+
+Cells, number formats, Excel tables, live and array formulas, and native charts whose series
+point at the table cells (see ``render.xlsx_chart``). Positions, ranges and the text rule come
+from ``gdfit.report``; this module only spells them the way an .xlsx file needs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..layout import Rect, a1_range, parse_cell
+from ..report import (
+    ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table, cell_value,
+    formula_text,
+)
+from ..report_layout import validate
+from .xlsx_chart import build_chart
+
+__all__ = ["render_workbook", "save_workbook", "excel_formula"]
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_BORDER = Border(bottom=Side(style="thin"))
+_NOTE_STYLE = {
+    "title": (Font(bold=True, size=14), None),
+    "heading": (Font(bold=True, size=12), None),
+    "body": (Font(), None),
+    "warning": (Font(bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
+    "caption": (Font(italic=True, size=9, color="595959"), None),
+}
+
+# Functions added in Excel 2010 and later are stored in files with an "_xlfn." prefix; without it
+# Excel shows #NAME?. Live Excel (xlwings) takes the plain names, so this belongs to the file format.
+_FUTURE_FUNCTIONS = (
+    "BETA.DIST BETA.INV BINOM.DIST BINOM.INV CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT "
+    "CHISQ.TEST CONFIDENCE.NORM CONFIDENCE.T COVARIANCE.P COVARIANCE.S EXPON.DIST F.DIST "
+    "F.DIST.RT F.INV F.INV.RT F.TEST FORECAST.LINEAR GAMMA.DIST GAMMA.INV LOGNORM.DIST "
+    "LOGNORM.INV MODE.SNGL NORM.DIST NORM.INV NORM.S.DIST NORM.S.INV PERCENTILE.EXC "
+    "PERCENTILE.INC POISSON.DIST QUARTILE.EXC QUARTILE.INC RANK.AVG RANK.EQ STDEV.P STDEV.S "
+    "T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T T.TEST VAR.P VAR.S WEIBULL.DIST Z.TEST"
+).split()
+_FUTURE_RE = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(f) for f in sorted(_FUTURE_FUNCTIONS, key=len, reverse=True))
+    + r")(?=\s*\()",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+
+
+def excel_formula(text: str) -> str:
+    """``text`` as stored in an .xlsx file: post-2007 functions get Excel's ``_xlfn.`` prefix.
+
+    String literals and quoted sheet names are left alone.
+    """
+    parts = _QUOTED.split(text)
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _FUTURE_RE.sub(lambda m: "_xlfn." + m.group(1).upper(), parts[i])
+    return "".join(parts)
+
+
+def render_workbook(report: Report, workbook: Workbook | None = None, *,
+                    replace: bool = False) -> Workbook:
+    """Draw every sheet of ``report`` into ``workbook`` (a new one when None).
+
+    Parameters
+    ----------
+    report : Report
+        Validated first (``gdfit.report_layout.validate``): a bad report raises ``LayoutError`` before
+        anything is drawn.
+    workbook : openpyxl.Workbook, optional
+        Sheets the report does not name are left untouched.
+    replace : bool
+        A sheet the report names that already exists is cleared and reused in place when True
+        (cells, charts, tables and settings go; tab position, visibility and sheet-scoped names
+        stay); when False such a sheet raises ``LayoutError``. Which sheets a caller may replace is its
+        policy, not the renderer's.
+
+    Returns
+    -------
+    openpyxl.Workbook
+    """
+    validate(report)
+    fresh = workbook is None
+    wb = Workbook() if fresh else workbook
+    _check_existing(report, wb, replace)
+    if fresh:
+        wb.remove(wb.active)  # the default empty "Sheet"
+    for spec in report.sheets:
+        _draw_sheet(report, spec, _blank_sheet(wb, spec.name))
+    if report.title:
+        wb.properties.title = report.title
+    return wb
+
+
+def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Write ``workbook`` to ``path`` atomically: a temporary file beside it, then ``os.replace``.
+
+    If saving fails, an existing file at ``path`` is untouched and the temporary file removed.
+    An existing file's permission bits are kept.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".~{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        workbook.save(tmp)
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _check_existing(report: Report, wb: Workbook, replace: bool) -> None:
+    owned = {s.name.lower() for s in report.sheets}
+    for ws in wb.worksheets:
+        if ws.title.lower() in owned and not replace:
+            raise LayoutError(f"the workbook already has a sheet {ws.title!r}; pass replace=True")
+    kept = {
+        name.lower() for ws in wb.worksheets if ws.title.lower() not in owned for name in ws.tables
+    }
+    for spec in report.sheets:
+        for table in spec.tables:
+            if table.name and table.name.lower() in kept:
+                raise LayoutError(f"another sheet already has an Excel table {table.name!r}")
+
+
+def _blank_sheet(wb: Workbook, name: str) -> Worksheet:
+    # Removing and re-creating at the same index clears everything a sheet can carry (charts,
+    # tables, merged cells, validations, print settings), which clearing cells would not. The
+    # sheet's identity goes over: its position, visibility and sheet-scoped names (callers mark
+    # the sheets they own with such a name).
+    old = next((ws for ws in wb.worksheets if ws.title.lower() == name.lower()), None)
+    if old is None:
+        return wb.create_sheet(name)
+    index, names, state = wb.index(old), old.defined_names, old.sheet_state
+    wb.remove(old)
+    ws = wb.create_sheet(name, index)
+    ws.defined_names, ws.sheet_state = names, state
+    return ws
+
+
+def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet) -> None:
+    for table in spec.tables:
+        _write_table(report, ws, table)
+    for note in spec.notes:
+        _write_note(ws, note)
+    for cell in spec.formulas:
+        _write_formula_cell(report, ws, cell)
+    for chart in spec.charts:
+        ws.add_chart(build_chart(report, chart), chart.anchor)
+    for letter, width in spec.column_widths.items():
+        ws.column_dimensions[letter].width = width
+    if spec.freeze:
+        ws.freeze_panes = spec.freeze
+    if spec.page:
+        _page_setup(ws, spec)
+
+
+def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
+    top, left = parse_cell(table.anchor)
+    if table.header is not None:
+        for j, text in enumerate(table.header):
+            cell = _write_value(report, ws, top, left + j, text)
+            cell.font, cell.border = _HEADER_FONT, _HEADER_BORDER
+    formats = list(table.number_formats)
+    for i, row in enumerate(table.rows):
+        for j, value in enumerate(row):
+            cell = _write_value(report, ws, table.first_data_row + i, left + j, value)
+            if j < len(formats) and formats[j]:
+                cell.number_format = formats[j]
+    if table.name:
+        xl = XLTable(displayName=table.name, ref=a1_range(table.rect))
+        if table.style:
+            xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+        ws.add_table(xl)
+
+
+def _write_value(report: Report, ws: Worksheet, row: int, col: int, value: object):
+    kind, value = cell_value(value)
+    cell = ws.cell(row=row, column=col)
+    if kind == "formula":
+        cell.value = excel_formula(formula_text(report, value))
+    elif kind == "array":
+        rect = Rect(row, col, row + value.rows - 1, col + value.cols - 1)
+        cell.value = XLArrayFormula(a1_range(rect), excel_formula(formula_text(report, value)))
+    else:
+        cell.value = value
+    if kind == "text":
+        # openpyxl reads a leading "=" as a formula and "#N/A" as an error: text stays text.
+        cell.data_type = "s"
+    return cell
+
+
+def _write_note(ws: Worksheet, note: Note) -> None:
+    row, col = parse_cell(note.anchor)
+    cell = ws.cell(row=row, column=col)
+    cell.value = cell_value(note.text)[1]
+    cell.data_type = "s"
+    font, fill = _NOTE_STYLE[note.style]
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+
+
+def _write_formula_cell(report: Report, ws: Worksheet, spec: FormulaCell) -> None:
+    row, col = parse_cell(spec.anchor)
+    _write_value(report, ws, row, col, spec.formula)
+    if spec.number_format:
+        rows, cols = (spec.formula.rows, spec.formula.cols) \
+            if isinstance(spec.formula, ArrayFormula) else (1, 1)
+        for r in range(row, row + rows):
+            for c in range(col, col + cols):
+                ws.cell(row=r, column=c).number_format = spec.number_format
+
+
+def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
+    page = spec.page
+    ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
+    if page.fit_to_page:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1
