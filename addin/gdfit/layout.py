@@ -103,7 +103,7 @@ def _column_cm(width_chars: float) -> float:
 
 def span_cells(anchor: str, width_cm: float, height_cm: float,
                column_widths: Mapping[str, float]) -> Rect:
-    """The cells a floating object of the given size covers from ``anchor``, at default row heights."""
+    """Cells covered by an object of the given size placed at ``anchor`` (default row heights)."""
     row, col = parse_cell(anchor)
     covered, last_col = 0.0, col - 1
     while covered < width_cm - 1e-9:

@@ -23,6 +23,7 @@ __all__ = [
     "Formula", "ArrayFormula", "ColumnRef", "RangeRef", "Table", "Note", "FormulaCell",
     "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "ResolvedRange",
     "LayoutError", "resolve", "formula_text", "is_formula_like", "clean_text", "cell_value",
+    "typed_literal",
     "PALETTE", "series_colors",
 ]
 
@@ -33,7 +34,7 @@ class LayoutError(ValueError):
 
 @dataclass(frozen=True)
 class ColumnRef:
-    """The data cells (below the header) of one column of a table; ``column`` is a header or 0-based index."""
+    """The data cells (below the header) of one table column, by header text or 0-based index."""
 
     sheet: str
     table: str
@@ -54,7 +55,7 @@ Ref = Union[ColumnRef, RangeRef]
 
 @dataclass(frozen=True)
 class Formula:
-    """A live formula. ``{key}`` in ``text`` is replaced by the absolute A1 range of ``refs[key]``."""
+    """A live formula; ``{key}`` in ``text`` becomes the absolute A1 range of ``refs[key]``."""
 
     text: str
     refs: Mapping[str, Ref] = field(default_factory=dict)
@@ -62,7 +63,7 @@ class Formula:
 
 @dataclass(frozen=True)
 class ArrayFormula:
-    """A (legacy, Ctrl+Shift+Enter) array formula filling ``rows`` x ``cols`` cells from its anchor."""
+    """A legacy (Ctrl+Shift+Enter) array formula filling ``rows`` x ``cols`` cells."""
 
     text: str
     rows: int = 1
@@ -163,7 +164,7 @@ class SeriesSpec:
 
 @dataclass
 class ChartSpec:
-    """A native chart. ``kind="scatter"`` plots y against numeric x; ``"line"`` uses x as categories."""
+    """A native chart: ``"scatter"`` plots y against numeric x; ``"line"`` takes x as categories."""
 
     kind: Literal["scatter", "line"]
     title: str
@@ -194,7 +195,7 @@ class PageSetup:
 
 @dataclass
 class SheetSpec:
-    """One worksheet. ``column_widths`` maps letters to Excel character widths; ``freeze`` a cell."""
+    """One worksheet; ``column_widths`` maps letters to widths in characters; ``freeze`` a cell."""
 
     name: str
     tables: list[Table] = field(default_factory=list)
@@ -288,8 +289,19 @@ MAX_TEXT = 32767  # Excel's limit on characters in a cell
 
 
 def is_formula_like(text: str) -> bool:
-    """True if a spreadsheet would read ``text`` as a formula when typed in; it must be kept text."""
+    """True if a spreadsheet would take ``text`` for a formula when typed in: keep it text."""
     return text.startswith(_FORMULA_START)
+
+
+def typed_literal(text: str) -> str:
+    """``text`` as a live renderer must type it into a cell so that it stays text.
+
+    Excel converts what is typed (``Range.Value`` through xlwings included): ``=1+1`` becomes a
+    formula, ``1.5`` a number, ``TRUE`` a boolean, ``1/2`` a date. A leading apostrophe makes
+    any of them literal text and is not part of the value. Files written by openpyxl need no
+    prefix: there the cell type is stored (``data_type = "s"``).
+    """
+    return "'" + clean_text(text)
 
 
 def clean_text(text: str) -> str:

@@ -25,7 +25,7 @@ _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc]?[0-9]*|[RrC
 
 
 def footprints(sheet: SheetSpec) -> list[tuple[str, Rect]]:
-    """Every block on a sheet with the rectangle of cells it occupies (charts at default row height)."""
+    """Every block on a sheet with the cells it occupies (charts at default row height)."""
     out = [(f"table {t.key}", t.rect) for t in sheet.tables]
     for n in sheet.notes:
         row, col = parse_cell(n.anchor)
@@ -71,6 +71,8 @@ def validate(report: Report) -> None:
     array formulas inside tables, formulas and series whose references do not resolve.
     Renderers call it before touching a workbook, so a bad report leaves nothing half-drawn.
     """
+    if not report.sheets:
+        raise LayoutError("a report needs at least one sheet (a workbook cannot be empty)")
     seen: set[str] = set()
     table_names: set[str] = set()
     for sheet in report.sheets:
@@ -88,7 +90,8 @@ def validate(report: Report) -> None:
             _check_formula(report, f.formula)
         for note in sheet.notes:
             if note.style not in NOTE_STYLES or note.span < 1:
-                raise LayoutError(f"note {note.text!r}: style must be one of {NOTE_STYLES}, span >= 1")
+                raise LayoutError(
+                    f"note {note.text!r}: style must be one of {NOTE_STYLES}, span >= 1")
         for chart in sheet.charts:
             _check_chart(report, chart)
 
@@ -103,7 +106,8 @@ def _check_formula(report: Report, formula: Formula | ArrayFormula) -> None:
 
 def _check_chart(report: Report, chart: ChartSpec) -> None:
     if chart.kind not in ("scatter", "line") or not chart.series:
-        raise LayoutError(f"chart {chart.title!r} must be 'scatter' or 'line' with at least one series")
+        raise LayoutError(
+            f"chart {chart.title!r} must be 'scatter' or 'line' with at least one series")
     for s in chart.series:
         if s.style not in SERIES_STYLES:
             raise LayoutError(f"series {s.name!r}: style must be one of {SERIES_STYLES}")
@@ -119,7 +123,8 @@ def _check_sheet_name(name: str, seen: set[str]) -> None:
     if not 1 <= len(name) <= 31 or _BAD_SHEET_CHARS.search(name) or name.startswith("'") \
             or name.endswith("'"):
         raise LayoutError(
-            f"sheet name {name!r} is not allowed in Excel: 1-31 characters, none of [ ] : * ? / \\, "
+            f"sheet name {name!r} is not allowed in Excel: 1-31 characters, "
+            "none of [ ] : * ? / \\, "
             "no quote at either end"
         )
     if name.lower() in seen:
@@ -143,7 +148,8 @@ def _check_table(table: Table, names: set[str]) -> None:
         raise LayoutError(f"Excel table {table.name!r} needs a full header and at least one row")
     if any(not isinstance(h, str) or not h for h in header) or \
             len({h.lower() for h in header}) != len(header):
-        raise LayoutError(f"Excel table {table.name!r} needs unique, non-empty headers; got {header}")
+        raise LayoutError(
+            f"Excel table {table.name!r} needs unique, non-empty headers; got {header}")
     if arrays:
         raise LayoutError(f"Excel table {table.name!r} cannot hold a multi-cell array formula")
 

@@ -8,7 +8,7 @@ from gdfit.layout import Rect, a1_range, cell_a1, col_index, col_letter, parse_c
 from gdfit.report import (
     PALETTE, ArrayFormula, ChartSpec, ColumnRef, Formula, FormulaCell, LayoutError, Note,
     RangeRef, Report, SeriesSpec, SheetSpec, Table, cell_value, formula_text, is_formula_like,
-    resolve, series_colors,
+    resolve, series_colors, typed_literal,
 )
 from gdfit.report_layout import auto_widths, footprints, overlaps, validate
 
@@ -23,8 +23,9 @@ def _chart(anchor="E3", **kw):
     return ChartSpec("scatter", "y by x", anchor, [s], **kw)
 
 
-@pytest.mark.parametrize("col, letters", [(1, "A"), (26, "Z"), (27, "AA"), (702, "ZZ"), (703, "AAA"),
-                                          (16384, "XFD")])
+@pytest.mark.parametrize(
+    "col, letters", [(1, "A"), (26, "Z"), (27, "AA"), (702, "ZZ"), (703, "AAA"), (16384, "XFD")]
+)
 def test_column_letters_round_trip(col, letters):
     assert col_letter(col) == letters
     assert col_index(letters) == col
@@ -126,6 +127,7 @@ def test_validate_rejects_an_overlapping_layout():
         (lambda r: r.sheets[0].tables.append(Table("H1", ["t"], [[1]], name="DATA")),
          "two Excel tables are named"),
         (lambda r: r.sheets[0].notes.append(Note("H1", "x", style="loud")), "style must be"),
+        (lambda r: r.sheets.clear(), "at least one sheet"),
     ],
 )
 def test_validate_names_what_excel_would_refuse(mutate, message):
@@ -156,7 +158,9 @@ def test_series_x_and_y_must_have_the_same_length():
         validate(report)
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+cmd", "-1+1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x")', "+cmd", "-1+1", "@SUM(A1)", "\tx", "\rx"]
+)
 def test_formula_like_text_is_detected(text):
     assert is_formula_like(text)
     assert cell_value(text) == ("text", text)  # and it is still written as text
@@ -165,6 +169,8 @@ def test_formula_like_text_is_detected(text):
 @pytest.mark.parametrize("text", ["x = 1", "", "1.5", " =1", "#N/A", "Σ loss"])
 def test_ordinary_text_is_not_formula_like(text):
     assert not is_formula_like(text)
+    # A live renderer types every text with an apostrophe: "1.5" would otherwise become a number.
+    assert typed_literal(text) == "'" + text
 
 
 def test_cell_values_are_classified_for_every_renderer():

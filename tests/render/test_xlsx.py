@@ -175,6 +175,15 @@ def _one_sheet(name="Run", value=1.0):
     return Report([SheetSpec(name, tables=[Table("A1", ["v"], [[value]], name="runs")])])
 
 
+def test_notes_and_headers_that_look_like_formulas_stay_text(tmp_path):
+    t = Table("A3", ["=y", "-x"], [[1, 2]], name="odd")
+    report = Report([SheetSpec("S", tables=[t], notes=[Note("A1", "- a dash, not a minus")])])
+    ws = openpyxl.load_workbook(save_workbook(render_workbook(report), tmp_path / "t.xlsx"))["S"]
+    assert [(c.value, c.data_type) for c in (ws["A1"], ws["A3"], ws["B3"])] == [
+        ("- a dash, not a minus", "s"), ("=y", "s"), ("-x", "s")]
+    assert [c.name for c in ws.tables["odd"].tableColumns] == ["=y", "-x"]
+
+
 def test_existing_sheet_needs_replace_and_is_reused_in_place():
     wb = openpyxl.Workbook()
     wb.active.title = "Mine"
@@ -188,6 +197,11 @@ def test_existing_sheet_needs_replace_and_is_reused_in_place():
     assert wb.sheetnames == ["Mine", "Run", "After"]
     assert wb["Run"]["Z9"].value is None and wb["Run"]["A2"].value == 2.0
     assert "_owner" in wb["Run"].defined_names
+
+
+def test_a_new_workbook_has_only_the_reports_sheets_even_one_called_sheet():
+    wb = render_workbook(_one_sheet("Sheet"))
+    assert wb.sheetnames == ["Sheet"] and wb["Sheet"]["A2"].value == 1.0
 
 
 def test_a_table_name_used_on_another_sheet_is_refused():

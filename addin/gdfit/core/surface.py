@@ -51,7 +51,8 @@ class QuadraticSurface:
         design = np.column_stack([x, np.ones_like(x)])
         optimum = np.linalg.lstsq(design, y, rcond=None)[0]
         residuals = y - design @ optimum
-        return cls(2.0 * scale * (design.T @ design), optimum, float(scale * (residuals @ residuals)))
+        f_min = float(scale * (residuals @ residuals))
+        return cls(2.0 * scale * (design.T @ design), optimum, f_min)
 
     def __call__(self, theta: np.ndarray) -> np.ndarray:
         """Loss at ``theta`` of shape (2,) or (m, 2)."""

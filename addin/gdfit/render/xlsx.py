@@ -29,18 +29,21 @@ from .xlsx_chart import build_chart
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]
 
-_HEADER_FONT = Font(bold=True)
+# A font named in full: a bare Font(bold=True) has no name and LibreOffice falls back to a serif.
+_FONT = "Calibri"
+_HEADER_FONT = Font(name=_FONT, size=11, bold=True)
 _HEADER_BORDER = Border(bottom=Side(style="thin"))
 _NOTE_STYLE = {
-    "title": (Font(bold=True, size=14), None),
-    "heading": (Font(bold=True, size=12), None),
-    "body": (Font(), None),
-    "warning": (Font(bold=True, color="9C0006"), PatternFill("solid", fgColor="FFC7CE")),
-    "caption": (Font(italic=True, size=9, color="595959"), None),
+    "title": (Font(name=_FONT, bold=True, size=14), None),
+    "heading": (Font(name=_FONT, bold=True, size=12), None),
+    "body": (Font(name=_FONT, size=11), None),
+    "warning": (Font(name=_FONT, size=11, bold=True, color="9C0006"),
+                PatternFill("solid", fgColor="FFC7CE")),
+    "caption": (Font(name=_FONT, italic=True, size=9, color="595959"), None),
 }
 
 # Functions added in Excel 2010 and later are stored in files with an "_xlfn." prefix; without it
-# Excel shows #NAME?. Live Excel (xlwings) takes the plain names, so this belongs to the file format.
+# Excel shows #NAME?. Live Excel (xlwings) takes the plain names: this is the file format's.
 _FUTURE_FUNCTIONS = (
     "BETA.DIST BETA.INV BINOM.DIST BINOM.INV CHISQ.DIST CHISQ.DIST.RT CHISQ.INV CHISQ.INV.RT "
     "CHISQ.TEST CONFIDENCE.NORM CONFIDENCE.T COVARIANCE.P COVARIANCE.S EXPON.DIST F.DIST "
@@ -50,7 +53,8 @@ _FUTURE_FUNCTIONS = (
     "T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T T.TEST VAR.P VAR.S WEIBULL.DIST Z.TEST"
 ).split()
 _FUTURE_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(f) for f in sorted(_FUTURE_FUNCTIONS, key=len, reverse=True))
+    r"(?<![\w.])("
+    + "|".join(re.escape(f) for f in sorted(_FUTURE_FUNCTIONS, key=len, reverse=True))
     + r")(?=\s*\()",
     re.IGNORECASE,
 )
@@ -75,26 +79,27 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
     Parameters
     ----------
     report : Report
-        Validated first (``gdfit.report_layout.validate``): a bad report raises ``LayoutError`` before
-        anything is drawn.
+        Validated first (``gdfit.report_layout.validate``): a bad report raises
+        ``LayoutError`` before anything is drawn.
     workbook : openpyxl.Workbook, optional
         Sheets the report does not name are left untouched.
     replace : bool
         A sheet the report names that already exists is cleared and reused in place when True
         (cells, charts, tables and settings go; tab position, visibility and sheet-scoped names
-        stay); when False such a sheet raises ``LayoutError``. Which sheets a caller may replace is its
-        policy, not the renderer's.
+        stay); when False such a sheet raises ``LayoutError``. Which sheets a caller may
+        replace is its policy, not the renderer's.
 
     Returns
     -------
     openpyxl.Workbook
     """
     validate(report)
-    fresh = workbook is None
-    wb = Workbook() if fresh else workbook
-    _check_existing(report, wb, replace)
-    if fresh:
+    if workbook is None:
+        wb = Workbook()
         wb.remove(wb.active)  # the default empty "Sheet"
+    else:
+        wb = workbook
+    _check_existing(report, wb, replace)
     for spec in report.sheets:
         _draw_sheet(report, spec, _blank_sheet(wb, spec.name))
     if report.title:
@@ -123,9 +128,9 @@ def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
 
 def _check_existing(report: Report, wb: Workbook, replace: bool) -> None:
     owned = {s.name.lower() for s in report.sheets}
-    for ws in wb.worksheets:
-        if ws.title.lower() in owned and not replace:
-            raise LayoutError(f"the workbook already has a sheet {ws.title!r}; pass replace=True")
+    for title in wb.sheetnames:  # chart sheets included: their names clash too
+        if title.lower() in owned and not replace:
+            raise LayoutError(f"the workbook already has a sheet {title!r}; pass replace=True")
     kept = {
         name.lower() for ws in wb.worksheets if ws.title.lower() not in owned for name in ws.tables
     }
@@ -140,13 +145,15 @@ def _blank_sheet(wb: Workbook, name: str) -> Worksheet:
     # tables, merged cells, validations, print settings), which clearing cells would not. The
     # sheet's identity goes over: its position, visibility and sheet-scoped names (callers mark
     # the sheets they own with such a name).
-    old = next((ws for ws in wb.worksheets if ws.title.lower() == name.lower()), None)
+    old = next((wb[t] for t in wb.sheetnames if t.lower() == name.lower()), None)
     if old is None:
         return wb.create_sheet(name)
-    index, names, state = wb.index(old), old.defined_names, old.sheet_state
+    index = wb.index(old)
     wb.remove(old)
     ws = wb.create_sheet(name, index)
-    ws.defined_names, ws.sheet_state = names, state
+    ws.sheet_state = old.sheet_state
+    if isinstance(old, Worksheet):  # a chart sheet has no sheet-scoped names to carry
+        ws.defined_names = old.defined_names
     return ws
 
 

@@ -20,7 +20,7 @@ _PT_TO_EMU = 12700
 
 
 def build_chart(report: Report, spec: ChartSpec) -> ScatterChart | LineChart:
-    """The openpyxl chart for ``spec``; anchor it with ``worksheet.add_chart(chart, spec.anchor)``."""
+    """The openpyxl chart for ``spec``; place it with ``ws.add_chart(chart, spec.anchor)``."""
     if spec.kind == "scatter":
         # "lineMarker" lets each series decide: markers, a line, or both.
         chart = ScatterChart(scatterStyle="lineMarker")
