@@ -183,6 +183,8 @@ class ChartSpec:
     y_max: float | None = None
     x_number_format: str | None = None
     y_number_format: str | None = None
+    # Blank cells break a line: one series can then draw several closed contour curves.
+    blanks: Literal["gap", "zero", "span"] = "gap"
 
 
 @dataclass
@@ -305,8 +307,11 @@ def typed_literal(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """``text`` with characters a workbook cannot hold replaced by U+FFFD, cut to Excel's limit."""
-    return _ILLEGAL.sub("\ufffd", str(text))[:MAX_TEXT]
+    """``text`` with line ends as ``\\n``, characters a workbook cannot hold as U+FFFD, cut to
+    Excel's limit. (XML turns a bare CR into LF anyway; doing it here keeps both renderers equal.)
+    """
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("\ufffd", text)[:MAX_TEXT]
 
 
 def cell_value(value: object) -> tuple[str, object]:

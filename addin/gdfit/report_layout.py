@@ -15,7 +15,7 @@ from .report import (
     formula_text, resolve,
 )
 
-__all__ = ["footprints", "overlaps", "auto_widths", "validate"]
+__all__ = ["footprints", "overlaps", "auto_widths", "validate", "contour_rows"]
 
 NOTE_STYLES = ("title", "heading", "body", "warning", "caption")
 SERIES_STYLES = ("markers", "line", "markers+line")
@@ -64,6 +64,22 @@ def auto_widths(sheet: SheetSpec, padding: float = 2.0) -> dict[str, float]:
     return {k: v for k, v in widths.items() if k not in sheet.column_widths}
 
 
+def contour_rows(levels: Sequence[float], curves: Sequence[Sequence[Sequence[float]]]
+                 ) -> list[list[CellValue]]:
+    """Rows ``[level, x, y]`` of several curves in one table, a blank row between curves.
+
+    One chart series over the ``x``/``y`` columns then draws every curve, each closed on itself:
+    with ``ChartSpec.blanks == "gap"`` Excel and LibreOffice break the line at a blank row, and
+    the legend has one entry for all levels. (Checked in LibreOffice: tests/render.)
+    """
+    rows: list[list[CellValue]] = []
+    for level, curve in zip(levels, curves, strict=True):
+        if rows:
+            rows.append([None, None, None])
+        rows += [[float(level), float(x), float(y)] for x, y in curve]
+    return rows
+
+
 def validate(report: Report) -> None:
     """Raise ``LayoutError`` naming the first problem that would stop a renderer or Excel.
 
@@ -105,6 +121,8 @@ def _check_formula(report: Report, formula: Formula | ArrayFormula) -> None:
 
 
 def _check_chart(report: Report, chart: ChartSpec) -> None:
+    if chart.blanks not in ("gap", "zero", "span"):
+        raise LayoutError(f"chart {chart.title!r}: blanks must be 'gap', 'zero' or 'span'")
     if chart.kind not in ("scatter", "line") or not chart.series:
         raise LayoutError(
             f"chart {chart.title!r} must be 'scatter' or 'line' with at least one series")

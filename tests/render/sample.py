@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdfit.core.surface import QuadraticSurface, choose_levels, contour_lines
-from gdfit.report_layout import auto_widths
+from gdfit.report_layout import auto_widths, contour_rows
 from gdfit.report import (
     ArrayFormula, ChartSpec, ColumnRef, Formula, FormulaCell, Note, PageSetup, Report,
     SeriesSpec, SheetSpec, Table,
@@ -82,11 +82,7 @@ def history_sheet(fit: Fit) -> SheetSpec:
 def contour_sheet(fit: Fit, n_levels: int = 6, n_points: int = 40) -> SheetSpec:
     s = fit.surface
     levels = choose_levels(s.f_min, float(fit.history[0, 1]), n=n_levels)
-    rows: list[list] = []
-    for level, curve in zip(levels, contour_lines(s.hessian, s.optimum, s.f_min, levels, n_points)):
-        if rows:
-            rows.append([None, None, None])  # a blank row ends one closed curve
-        rows += [[level, a, b] for a, b in curve]
+    rows = contour_rows(levels, contour_lines(s.hessian, s.optimum, s.f_min, levels, n_points))
     return SheetSpec(
         "Surface",
         tables=[

@@ -10,7 +10,7 @@ from gdfit.report import (
     RangeRef, Report, SeriesSpec, SheetSpec, Table, cell_value, formula_text, is_formula_like,
     resolve, series_colors, typed_literal,
 )
-from gdfit.report_layout import auto_widths, footprints, overlaps, validate
+from gdfit.report_layout import auto_widths, contour_rows, footprints, overlaps, validate
 
 
 def _report(**sheet_kw):
@@ -163,7 +163,8 @@ def test_series_x_and_y_must_have_the_same_length():
 )
 def test_formula_like_text_is_detected(text):
     assert is_formula_like(text)
-    assert cell_value(text) == ("text", text)  # and it is still written as text
+    # Still written as text (with a CR as the LF that XML would make of it anyway).
+    assert cell_value(text) == ("text", text.replace("\r", "\n"))
 
 
 @pytest.mark.parametrize("text", ["x = 1", "", "1.5", " =1", "#N/A", "Σ loss"])
@@ -201,3 +202,12 @@ def test_widths_fit_headers_and_formatted_numbers_and_explicit_widths_win():
     assert text_width(123456.0, "0.000E+00") == 10  # "1.235E+05" and a sign
     assert text_width(-1234567.891, "#,##0.00") == 13  # "-1,234,567.89"
     assert auto_widths(sheet) == {"A": 11.0, "C": 12.0}
+
+
+def test_contour_rows_put_a_blank_row_between_curves():
+    rows = contour_rows([1.0, 4.0], [[(0, 1), (1, 0), (0, 1)], [(0, 2), (2, 0), (0, 2)]])
+    assert rows == [
+        [1.0, 0.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0],
+        [None, None, None],
+        [4.0, 0.0, 2.0], [4.0, 2.0, 0.0], [4.0, 0.0, 2.0],
+    ]

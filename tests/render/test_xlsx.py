@@ -149,14 +149,14 @@ def test_line_kind_uses_categories_and_non_finite_values_become_na(tmp_path):
     t = Table("A1", ["k", "loss"], [[0, 5.0], [1, math.nan], [2, math.inf], [3, 1.0]], id="h")
     ref = lambda c: ColumnRef("L", "h", c)  # noqa: E731
     chart = ChartSpec("line", "loss", "D1", [SeriesSpec("loss", ref("k"), ref("loss"), "line")],
-                      legend=None)
+                      legend=None, blanks="span")
     path = save_workbook(render_workbook(Report([SheetSpec("L", [t], charts=[chart])])),
                          tmp_path / "line.xlsx")
     ws = openpyxl.load_workbook(path)["L"]
     assert [ws.cell(r, 2).value for r in range(2, 6)] == [5.0, "#N/A", "#N/A", 1.0]
     assert ws["B3"].data_type == "e"
     (drawn,) = ws._charts
-    assert isinstance(drawn, LineChart) and drawn.legend is None
+    assert isinstance(drawn, LineChart) and drawn.legend is None and drawn.display_blanks == "span"
     assert drawn.series[0].cat.numRef.f == "'L'!$A$2:$A$5"
 
 

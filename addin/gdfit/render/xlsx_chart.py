@@ -27,6 +27,7 @@ def build_chart(report: Report, spec: ChartSpec) -> ScatterChart | LineChart:
     else:
         chart = LineChart()
     chart.title = _title(spec.title, 1200)
+    chart.display_blanks = spec.blanks
     chart.width, chart.height = spec.width_cm, spec.height_cm
     for s, color in zip(spec.series, series_colors(spec)):
         chart.series.append(_series(report, spec, s, color))
