@@ -15,9 +15,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence, Union
 
 from .layout import Rect, a1_range, parse_cell, quote_sheet
+
+if TYPE_CHECKING:
+    from .report_solver import SolverModel
 
 __all__ = [
     "Formula", "ArrayFormula", "ColumnRef", "RangeRef", "Table", "Note", "FormulaCell",
@@ -48,6 +51,7 @@ class RangeRef:
 
     sheet: str
     cells: str
+    external: bool = False  # a sheet of the workbook the report does not draw (the user's data)
 
 
 Ref = Union[ColumnRef, RangeRef]
@@ -207,6 +211,7 @@ class SheetSpec:
     column_widths: dict[str, float] = field(default_factory=dict)
     freeze: str | None = None
     page: PageSetup | None = None
+    solver: "SolverModel | None" = None  # gdfit.report_solver: a ready Excel Solver model
 
 
 @dataclass
@@ -259,7 +264,8 @@ class ResolvedRange:
 def resolve(report: Report, ref: Ref) -> ResolvedRange:
     """The cells ``ref`` points at, e.g. ``'GD'!$B$5:$B$120``."""
     if isinstance(ref, RangeRef):
-        report.sheet(ref.sheet)
+        if not ref.external:
+            report.sheet(ref.sheet)
         first, _, last = ref.cells.partition(":")
         (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
         return ResolvedRange(ref.sheet, Rect(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))

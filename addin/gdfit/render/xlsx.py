@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
@@ -25,6 +26,7 @@ from ..report import (
     formula_text,
 )
 from ..report_layout import validate
+from ..report_solver import solver_names
 from .xlsx_chart import build_chart
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]
@@ -172,6 +174,9 @@ def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet) -> None:
         ws.freeze_panes = spec.freeze
     if spec.page:
         _page_setup(ws, spec)
+    if spec.solver:
+        for name, text in solver_names(report, spec.solver).items():
+            ws.defined_names[name] = DefinedName(name, attr_text=text, hidden=True)
 
 
 def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
