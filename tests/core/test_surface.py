@@ -84,3 +84,20 @@ def test_bad_inputs_name_the_problem(hessian, levels, message):
 def test_start_at_the_optimum_cannot_be_contoured():
     with pytest.raises(ValueError, match="must exceed the minimum"):
         choose_levels(5.0, 5.0)
+
+
+def test_slice_surface_is_the_loss_with_the_other_parameters_at_the_optimum():
+    import gdfit
+    from gdfit.core.surface import slice_surface
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(25, 3)) * [1.0, 10.0, 0.1] + [0.0, 50.0, 3.0]
+    y = X @ [1.0, -0.5, 4.0] + 2.0 + rng.normal(size=25)
+    closed = gdfit.closed_form(X, y)
+    surface = slice_surface(X, y, (1, 3), closed.params, scale=1 / 25)
+    for theta in ([0.3, 1.0], [-2.0, 7.5], [-0.5, 2.0]):
+        params = closed.params.copy()
+        params[[1, 3]] = theta
+        direct = np.mean((y - X @ params[:3] - params[3]) ** 2)
+        assert surface(np.array(theta)) == pytest.approx(direct, rel=1e-10)
+    assert surface.f_min == pytest.approx(closed.ss_resid / 25, rel=1e-12)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["QuadraticSurface", "contour_lines", "choose_levels"]
+__all__ = ["QuadraticSurface", "contour_lines", "choose_levels", "slice_surface"]
 
 
 @dataclass(frozen=True)
@@ -140,3 +140,20 @@ def choose_levels(f_min: float, f_start: float, n: int = 6, ratio: float = 0.25)
     levels = f_min + excess
     levels[-1] = f_start
     return levels
+
+
+def slice_surface(X: np.ndarray, y: np.ndarray, params: tuple[int, int], optimum_params: np.ndarray,
+                  *, fit_intercept: bool = True, scale: float = 1.0) -> QuadraticSurface:
+    """``scale * SSE`` over two parameters, the others held at their least-squares values.
+
+    ``params`` index the parameter vector ``[coef..., intercept]`` (intercept last when fitted);
+    ``optimum_params`` is the least-squares solution in that order (e.g. ``OLSResult.params``),
+    so the slice passes through the global minimum and its ``f_min`` is the global minimum.
+    """
+    X = np.asarray(X, dtype=float)
+    design = np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
+    columns = design[:, list(params)]
+    residuals = np.asarray(y, dtype=float) - design @ np.asarray(optimum_params, dtype=float)
+    f_min = float(scale * (residuals @ residuals))
+    hessian = 2.0 * scale * (columns.T @ columns)
+    return QuadraticSurface(hessian, np.asarray(optimum_params, dtype=float)[list(params)], f_min)
