@@ -80,9 +80,12 @@ def answer_report(result: "SolverResult", cells: dict[str, Any] | None = None,
         bounds when "Assume NonNegative" is on, with Binding/Not Binding and the slack).
     """
     c = cells_for(result.names, cells)
-    opts = result.options
+    return _header_rows(result, worksheet, created) + _table_rows(result, c)
+
+
+def _header_rows(result: "SolverResult", worksheet: str | None, created: str | None) -> list[list[Any]]:
     engine = "GRG Nonlinear (stand-in: L-BFGS-B, finite differences)"
-    rows: list[list[Any]] = [
+    return [
         [f"gdfit {result.label} Answer Report"],
         [f"Worksheet: {worksheet or '(none: computed in Python)'}"],
         [f"Report Created: {created or datetime.now().strftime('%m/%d/%Y %I:%M:%S %p')}"],
@@ -92,8 +95,13 @@ def answer_report(result: "SolverResult", cells: dict[str, Any] | None = None,
         [None, f"Solution Time: {result.seconds:.3f} Seconds."],
         [None, f"Iterations: {result.n_iter} Subproblems: 0"],
         ["Solver Options"],
-        *([None, line] for line in _options_lines(opts)),
+        *([None, line] for line in _options_lines(result.options)),
         [], [],
+    ]
+
+
+def _table_rows(result: "SolverResult", c: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
         ["Objective Cell (Min)"],
         [None, "Cell", "Name", "Original Value", "Final Value"],
         [None, c["objective"], c["objective_name"], result.sse_start, result.sse],
@@ -105,9 +113,8 @@ def answer_report(result: "SolverResult", cells: dict[str, Any] | None = None,
     for cell, name, v0, v1 in zip(c["variables"], c["names"], result.start, final):
         rows.append([None, cell, name, float(v0), float(v1), "Contin"])
     rows += [[], [], ["Constraints"], [None, "Cell", "Name", "Cell Value", "Formula", "Status", "Slack"]]
-    if not opts["assume_nonnegative"]:
-        rows.append([None, "NONE"])
-        return rows
+    if not result.options["assume_nonnegative"]:
+        return rows + [[None, "NONE"]]
     for cell, name, own, value in zip(c["variables"], c["names"], result.names, final):
         binding = own in result.bounds_active
         rows.append([None, cell, name, float(value), f"{cell}>=0", "Binding" if binding else "Not Binding",
