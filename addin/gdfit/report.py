@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from numbers import Real
 from typing import TYPE_CHECKING, Literal, Mapping, Sequence, Union
 
@@ -27,7 +27,7 @@ __all__ = [
     "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "ResolvedRange",
     "LayoutError", "resolve", "formula_text", "is_formula_like", "clean_text", "cell_value",
     "typed_literal",
-    "PALETTE", "series_colors",
+    "PALETTE", "series_colors", "renamed",
 ]
 
 
@@ -197,6 +197,7 @@ class PageSetup:
 
     landscape: bool = True
     fit_to_page: bool = True
+    pages_tall: int = 1  # with fit_to_page: 0 lets a long sheet run on over as many pages as it needs
 
 
 @dataclass
@@ -339,3 +340,28 @@ def cell_value(value: object) -> tuple[str, object]:
         number = value if isinstance(value, int) else float(value)
         return ("number", number) if math.isfinite(number) else ("error", "#N/A")
     raise TypeError(f"a report cell cannot hold {type(value).__name__} {value!r}")
+
+
+def renamed(report: Report, names: Mapping[str, str]) -> Report:
+    """A copy of ``report`` whose sheets (and every reference to them) are renamed by ``names``.
+
+    Used when a workbook already has a sheet of the user's with a name the report wants.
+    """
+    return _rename(report, names)
+
+
+def _rename(node, names):
+    if isinstance(node, (ColumnRef, RangeRef)):
+        return replace(node, sheet=names.get(node.sheet, node.sheet))
+    if isinstance(node, SheetSpec):
+        changed = {f.name: _rename(getattr(node, f.name), names) for f in fields(node)}
+        changed["name"] = names.get(node.name, node.name)
+        return SheetSpec(**changed)
+    if is_dataclass(node) and not isinstance(node, type):
+        return replace(node, **{f.name: _rename(getattr(node, f.name), names) for f in fields(node)
+                                if f.init})
+    if isinstance(node, (list, tuple)):
+        return type(node)(_rename(item, names) for item in node)
+    if isinstance(node, dict):
+        return {key: _rename(value, names) for key, value in node.items()}
+    return node

@@ -242,4 +242,4 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     if page.fit_to_page:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 1
+        ws.page_setup.fitToHeight = page.pages_tall
