@@ -1,0 +1,88 @@
+"""The gdfit command, run in-process and once as a real console script."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gdfit
+from gdfit.cli import ProgressBar, main
+
+
+def _write_csv(tmp_path, frame, name="data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def test_demo_prints_gd_next_to_the_closed_form(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    data = gdfit.datasets.ad_spend()
+    closed = gdfit.closed_form(data[["ad_spend"]], data["sales"])
+    assert f"{closed.coef[0]:.10g}" in out and f"{closed.intercept:.10g}" in out
+    assert "ad_spend" in out and "intercept" in out and "converged: True" in out
+
+
+def test_fit_csv_defaults_to_last_numeric_column_as_y(tmp_path, capsys):
+    d = gdfit.datasets.house_prices()
+    path = _write_csv(tmp_path, d.assign(city="Springfield"))
+    assert main(["fit", path]) == 0
+    out = capsys.readouterr().out
+    assert "sqft" in out and "136" in out and "12000" in out
+
+
+def test_fit_options_reach_the_engine(tmp_path, capsys):
+    d = gdfit.datasets.house_prices()
+    path = _write_csv(tmp_path, d)
+    assert main(["fit", path, "--y", "price", "--scale", "none", "--learning-rate", "1e-7",
+                 "--max-iter", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "iterations: 20" in out and "converged: False" in out
+
+
+def test_xlsx_input(tmp_path, capsys):
+    d = gdfit.datasets.house_prices()
+    path = tmp_path / "houses.xlsx"
+    d.to_excel(path, index=False, sheet_name="Houses")
+    assert main(["fit", str(path), "--sheet", "Houses", "--y", "price"]) == 0
+    assert "136" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["fit", "missing.csv"], "does not exist"),
+    (["fit", "{csv}", "--y", "nope"], "column 'nope' not found"),
+    (["fit", "{csv}", "--loss", "cubic"], "'loss'"),
+    (["fit", "{csv}", "--learning-rate", "-1"], "learning_rate"),
+])
+def test_errors_are_one_line_with_status_2(tmp_path, capsys, args, words):
+    path = _write_csv(tmp_path, gdfit.datasets.house_prices())
+    assert main([a.replace("{csv}", path) for a in args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gdfit: error:") and words in err and "\n" not in err
+
+
+def test_progress_bar_draws_only_after_the_delay():
+    import io
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream, delay=0.0, width=10)
+    bar(5, 10, 1.5)
+    bar.close()
+    assert "[#####-----] 5/10  loss 1.5" in stream.getvalue() and stream.getvalue().endswith("\n")
+    quiet = io.StringIO()
+    slow = ProgressBar(stream=quiet, delay=3600)
+    slow(5, 10, 1.5)
+    slow.close()
+    assert quiet.getvalue() == ""
+
+
+def test_console_script_version():
+    out = subprocess.run([sys.executable, "-m", "gdfit", "--version"], capture_output=True, text=True,
+                         check=True, env={"PYTHONPATH": "addin", "PATH": ""}, cwd=_root())
+    assert out.stdout.strip() == f"gdfit {gdfit.__version__}"
+
+
+def _root():
+    from pathlib import Path
+    return Path(__file__).resolve().parents[2]
