@@ -1,0 +1,208 @@
+"""One parity table: gradient descent next to the closed form, LINEST, the ToolPak and Solver.
+
+Every row comes from the real call (``gdfit.fit``, :func:`closed_form`, :func:`linest`,
+:func:`regression_output`, :func:`solve`), kept on the :class:`Comparison`, so the table can be
+traced back to them. For squared-error losses the gradient-descent answer also gets an
+a-posteriori error bound, and :attr:`Comparison.notes` says in plain words what differs and why.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import precise
+from .closed_form import OLSResult, closed_form
+from .data import Dataset, OptionError
+from .losses import LOSSES
+from .notes import comparison_notes
+from .regression import RegressionStats, stats_at
+from .solver import SOLVER_LABEL, SolverResult, solve
+from .stats import excel_flag, linest_dataset, regression_output
+
+__all__ = ["Comparison", "ErrorBound", "compare", "error_bound", "relative_difference", "METHODS"]
+
+METHODS = ("Gradient descent", "Closed form", "LINEST", "ToolPak Regression", SOLVER_LABEL)
+
+
+@dataclass(frozen=True)
+class ErrorBound:
+    """``‖θ - θ*‖ <= ‖∇f(θ)‖ / μ`` for a squared-error loss, θ = (coefficients, intercept).
+
+    ``gradient_norm`` and ``mu`` (the smallest eigenvalue of the loss's Hessian) are those of the
+    chosen loss in original units; for RMSE, whose Hessian is not constant, those of MSE, which has
+    the same minimiser. ``respected`` allows for the few units in the last place that the closed
+    form itself may be off.
+    """
+
+    loss: str
+    gradient_norm: float
+    mu: float
+    bound: float
+    observed: float
+    respected: bool
+
+
+def _design(data: Dataset, const: bool) -> np.ndarray:
+    return np.column_stack([data.X, np.ones(data.n)]) if const else data.X
+
+
+def error_bound(data: Dataset, coef: np.ndarray, intercept: float, closed: OLSResult,
+                loss: str = "mse") -> ErrorBound:
+    """The a-posteriori bound of a coefficient vector against the least-squares solution.
+
+    For ``f = c·Σr²`` (c = 1 for SSE, 1/n for MSE) ``∇f = -2c·Aᵀr`` and the Hessian is ``2c·AᵀA``,
+    so ``‖∇f‖/μ = ‖Aᵀr‖ / σ_min(A)²`` and ``θ - θ* = -(AᵀA)⁻¹Aᵀr`` exactly. The residuals and
+    ``Aᵀr`` are computed in double-double arithmetic so the bound stays meaningful when θ is close
+    to θ*. A rank-deficient design (μ = 0) gives an infinite bound.
+    """
+    const = closed.fit_intercept
+    A = _design(data, const)
+    theta = np.append(coef, intercept) if const else np.asarray(coef, dtype=np.float64)
+    star = closed.params
+    r = precise.residual(A, theta, data.y, np.zeros(data.n))
+    grad_core = precise.rmatvec(A, r)  # Aᵀr
+    # A design the closed form found rank-deficient has μ = 0 (rounding leaves ~1e-16 instead).
+    full_rank = A.shape[1] > 0 and not closed.dropped
+    sigma_min = float(np.linalg.svd(A, compute_uv=False).min()) if full_rank else 0.0
+    c = 1.0 if loss == "sse" else 1.0 / data.n
+    gradient_norm = 2.0 * c * float(np.linalg.norm(grad_core))
+    mu = 2.0 * c * sigma_min ** 2
+    bound = gradient_norm / mu if mu > 0 else math.inf
+    observed = float(np.linalg.norm(theta - star))
+    slack = 64.0 * np.finfo(float).eps * float(np.linalg.norm(star))
+    return ErrorBound(loss, gradient_norm, mu, bound, observed, observed <= bound * (1 + 1e-9) + slack)
+
+
+def relative_difference(params: np.ndarray, reference: np.ndarray) -> float:
+    """Largest ``|p - p*| / |p*|`` over the parameters; a zero ``p*`` is compared with ``max|p*|``."""
+    ref_scale = float(np.max(np.abs(reference))) if reference.size else 0.0
+    scale = np.where(reference != 0, np.abs(reference), ref_scale if ref_scale > 0 else 1.0)
+    return float(np.max(np.abs(params - reference) / scale)) if reference.size else 0.0
+
+
+def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = call()
+    return value, time.perf_counter() - started
+
+
+@dataclass
+class Comparison:
+    """The parity table and everything it was built from.
+
+    ``fit`` (FitResult), ``closed`` (OLSResult), ``linest`` (LINEST's 5-row block), ``toolpak``
+    (SUMMARY OUTPUT rows), ``solver`` (SolverResult), ``gd_stats`` (LINEST/ToolPak statistics at
+    the GD solution), ``bound`` (ErrorBound, None for non-squared losses), ``table`` (one row per
+    method), ``notes`` (plain-words lines) and ``flags`` (short codes of the same findings).
+    """
+
+    fit: Any
+    closed: OLSResult
+    linest: np.ndarray
+    toolpak: list[list[Any]]
+    solver: SolverResult
+    gd_stats: RegressionStats
+    bound: ErrorBound | None
+    table: pd.DataFrame
+    labels: tuple[str, ...]
+    loss: str
+    notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def rows(self) -> list[list[Any]]:
+        """Header then one row per method, ready for a sheet (None for "not applicable")."""
+        header = ["Method"] + list(self.table.columns)
+        body = [[method] + [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+                for method, row in zip(self.table.index, self.table.itertuples(index=False))]
+        return [header] + body
+
+
+def _row(params: np.ndarray, const: bool, sse: float, r2: float, n_iter: Any, seconds: float,
+         closed_params: np.ndarray) -> list[Any]:
+    coef = list(params[:-1] if const else params)
+    intercept = float(params[-1]) if const else 0.0
+    return coef + [intercept, sse, r2, n_iter, seconds, relative_difference(params, closed_params)]
+
+
+def _method_rows(data: Dataset, const: bool, fit: Any, gd_seconds: float, closed: OLSResult,
+                 closed_seconds: float, solver: SolverResult, gd_stats: RegressionStats,
+                 extra: dict[str, Any]) -> dict[str, list[Any]]:
+    star = closed.params
+    gd_params = np.append(fit.coef, fit.intercept) if const else np.asarray(fit.coef, dtype=np.float64)
+    block, toolpak = extra["linest"], extra["toolpak"]
+    k = data.p
+    linest_params = np.append(block[0, :k][::-1], block[0, k]) if const else block[0, :k][::-1]
+    # SUMMARY OUTPUT: the Intercept row is row 16 (0 then #N/A without a constant), X rows follow.
+    tp_params = np.array([row[1] for row in toolpak[17:17 + k]], dtype=np.float64)
+    tp_params = np.append(tp_params, toolpak[16][1]) if const else tp_params
+    r2_closed = 1.0 - closed.ss_resid / closed.ss_total if closed.ss_total else math.nan
+    solver_r2 = 1.0 - solver.sse / closed.ss_total if closed.ss_total else math.nan
+    return {
+        METHODS[0]: _row(gd_params, const, gd_stats.ss_resid, gd_stats.rsquared, fit.n_iter, gd_seconds, star),
+        METHODS[1]: _row(star, const, closed.ss_resid, r2_closed, None, closed_seconds, star),
+        METHODS[2]: _row(linest_params, const, float(block[4, 1]), float(block[2, 0]), None,
+                         extra["linest_seconds"], star),
+        METHODS[3]: _row(tp_params, const, float(toolpak[12][2]), float(toolpak[4][1]), None,
+                         extra["toolpak_seconds"], star),
+        METHODS[4]: _row(solver.params, const, solver.sse, solver_r2, solver.n_iter, solver.seconds, star),
+    }
+
+
+def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
+            solver_options: dict[str, Any] | None = None, **gd_options: Any) -> Comparison:
+    """Fit by gradient descent and put the answer beside Excel's ways of getting it.
+
+    Parameters
+    ----------
+    known_y, known_x : array-like
+        Data in Excel's orientation (as for :func:`gdfit.linest`); DataFrame columns name the
+        coefficient columns of the table.
+    const : bool, default True
+        Fit an intercept (passed to every method; ``fit_intercept`` for gradient descent).
+    solver_options : dict, optional
+        Keyword options for :func:`gdfit.solve` (e.g. ``{"assume_nonnegative": False}``).
+    **gd_options
+        Keyword options for :func:`gdfit.fit` (loss, optimizer, learning_rate, max_iter, ...).
+
+    Returns
+    -------
+    Comparison
+        ``table`` has one row per method (index: "Gradient descent", "Closed form", "LINEST",
+        "ToolPak Regression", the Solver-equivalent) and columns: one per coefficient (labels),
+        "intercept", "SSE", "R²", "iterations", "seconds", "max rel. diff vs closed form".
+    """
+    from .fit import fit as gd_fit  # imported here: fit.py is the heaviest module of the core
+
+    const = excel_flag("const", const, True)
+    data = linest_dataset(known_y, known_x, const)
+    if "fit_intercept" in gd_options:
+        raise OptionError("compare takes 'const' (Excel's name) instead of 'fit_intercept'; "
+                          f"pass const={gd_options['fit_intercept']!r}.")
+    frame = pd.DataFrame(data.X, columns=list(data.labels))  # so the fit's history is labelled
+    fit, gd_seconds = _timed(lambda: gd_fit(frame, data.y, fit_intercept=const, **gd_options))
+    loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
+    closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))
+    extra: dict[str, Any] = {}
+    extra["linest"], extra["linest_seconds"] = _timed(lambda: stats_at(data, const=const).linest_block())
+    extra["toolpak"], extra["toolpak_seconds"] = _timed(
+        lambda: regression_output(data.y, data.X, const=const))
+    solver = solve(data.y, data.X, const=const, **(solver_options or {}))
+    gd_stats = stats_at(data, fit.coef, fit.intercept if const else None, const=const)
+    bound = error_bound(data, np.asarray(fit.coef), float(fit.intercept), closed, loss) \
+        if loss in LOSSES and LOSSES[loss].kind == "squared" else None
+    rows = _method_rows(data, const, fit, getattr(fit, "seconds", None) or gd_seconds, closed,
+                        closed_seconds, solver, gd_stats, extra)
+    columns = list(data.labels) + ["intercept", "SSE", "R²", "iterations", "seconds",
+                                   "max rel. diff vs closed form"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    table["iterations"] = table["iterations"].astype("Int64")
+    result = Comparison(fit=fit, closed=closed, linest=extra["linest"], toolpak=extra["toolpak"],
+                        solver=solver, gd_stats=gd_stats, bound=bound, table=table,
+                        labels=data.labels, loss=loss)
+    result.flags, result.notes = comparison_notes(result)
+    return result
