@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -155,8 +156,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def comparison_text(cmp) -> str:
     """The parity table and its notes as plain text."""
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.precision", 8):
-        table = cmp.table.to_string()
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        table = cmp.table.to_string(float_format=lambda v: f"{v:.10g}")
     return "\n".join([table, "", *cmp.notes])
 
 
@@ -269,9 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"gdfit: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    warnings.showwarning = _one_line_warning
     try:
         return args.handler(args)
     except ValueError as exc:  # every gdfit input/option error is a one-line ValueError

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from .report import ColumnRef, PageSetup, Report, SheetSpec, Table, Note
+from .report import ColumnRef, Note, PageSetup, RangeRef, Report, SheetSpec, Table
 
-__all__ = ["ad_spend_report", "build_ad_spend", "build_all", "data_sheet"]
+__all__ = ["ad_spend_report", "build_ad_spend", "build_all", "data_sheet", "dataset_report", "write_report"]
 
 _TIMING = re.compile(r"^Solution Time: .*$")
 
@@ -40,45 +40,63 @@ def _blank_timing_lines(report: Report) -> None:
                           for row in table.rows]
 
 
+def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, title: str,
+                   reproducible: bool = False, const: bool = True, **fit_options: Any):
+    """A ``Data`` sheet holding ``frame`` and the training report on it; also the comparison."""
+    from .core.compare import compare
+    from .core.data import as_dataset
+    from .training_report import DataSource, adjacent_block, training_report
+
+    cmp = compare(frame[y], frame[x], const=const, **fit_options)
+    if reproducible:
+        cmp = _without_timings(cmp)
+    data = as_dataset(frame[x], frame[y], fit_intercept=const)
+    sheet = data_sheet(frame[x + [y]], table, title)
+    first, last = sheet.tables[0].first_data_row, sheet.tables[0].rect.max_row
+    block = None
+    if len(x) > 1:  # the x columns sit side by side in the Data sheet: LINEST can take them
+        from .layout import col_letter
+        block = RangeRef("Data", f"A{first}:{col_letter(len(x))}{last}")
+    source = DataSource(tuple(ColumnRef("Data", table, c) for c in x), ColumnRef("Data", table, y),
+                        data.labels, data.y_label, block)
+    report = training_report(cmp, source, data, title=f"gdfit: {title}")
+    report.sheets.insert(0, sheet)
+    if reproducible:
+        _blank_timing_lines(report)
+        for spec in report.sheets:
+            for t in spec.tables:
+                if t.id == "options":
+                    t.rows = [row for row in t.rows if row[0] != "seconds"]
+    return report, cmp
+
+
 def ad_spend_report(*, reproducible: bool = False, **fit_options: Any):
     """The trained ad-spend workbook as a report (Data, Formula, Solver, Regression, GD, Compare)
     and the comparison it shows."""
-    from .core.compare import compare
-    from .core.data import as_dataset
     from .datasets import ad_spend
-    from .training_report import DataSource, training_report
 
-    frame = ad_spend()
-    x, y = frame[["ad_spend"]], frame["sales"]
-    cmp = compare(y, x, **fit_options)
-    if reproducible:
-        cmp = _without_timings(cmp)
-    data = as_dataset(x, y)
-    source = DataSource((ColumnRef("Data", "AdSpend", "ad_spend"),), ColumnRef("Data", "AdSpend", "sales"),
-                        data.labels, data.y_label)
-    report = training_report(cmp, source, data, title="gdfit: ad spend vs sales")
-    report.sheets.insert(0, data_sheet(frame, "AdSpend", "Ad spend ($ thousands) and sales ($ hundreds of thousands)"))
-    if reproducible:
-        _blank_timing_lines(report)
-        for sheet in report.sheets:
-            for table in sheet.tables:
-                if table.id == "options":
-                    table.rows = [row for row in table.rows if row[0] != "seconds"]
-    return report, cmp
+    return dataset_report(ad_spend(), ["ad_spend"], "sales", table="AdSpend",
+                          title="Ad spend ($ thousands) and sales ($ hundreds of thousands)",
+                          reproducible=reproducible, **fit_options)
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    """Render ``report`` to a new workbook at ``path``, marking every sheet but ``Data`` as gdfit's."""
+    from .book import mark_owned
+    from .render.xlsx import render_workbook, save_workbook
+
+    wb = render_workbook(report)
+    for spec in report.sheets:
+        if spec.name != "Data":  # gdfit's sheets, which a later `gdfit train` may replace
+            mark_owned(wb[spec.name])
+    wb.active = 0
+    return save_workbook(wb, path)
 
 
 def build_ad_spend(path: str | Path, *, reproducible: bool = False, **fit_options: Any):
     """Write the trained ad-spend workbook to ``path``; returns its report and comparison."""
-    from .render.xlsx import render_workbook, save_workbook
-
-    from .book import mark_owned
-
     report, cmp = ad_spend_report(reproducible=reproducible, **fit_options)
-    wb = render_workbook(report)
-    for spec in report.sheets[1:]:  # gdfit's sheets, which a later `gdfit train` may replace
-        mark_owned(wb[spec.name])
-    wb.active = 0
-    save_workbook(wb, path)
+    write_report(report, path)
     return report, cmp
 
 

@@ -16,13 +16,23 @@ def _write_csv(tmp_path, frame, name="data.csv"):
     return str(path)
 
 
-def test_demo_prints_gd_next_to_the_closed_form(capsys):
-    assert main(["demo"]) == 0
+def test_demo_writes_the_workbook_and_prints_the_comparison(tmp_path, capsys):
+    out_file = tmp_path / "demo.xlsx"
+    assert main(["demo", "--out", str(out_file)]) == 0
     out = capsys.readouterr().out
+    assert out_file.is_file() and "Compare" in out
     data = gdfit.datasets.ad_spend()
     closed = gdfit.closed_form(data[["ad_spend"]], data["sales"])
     assert f"{closed.coef[0]:.10g}" in out and f"{closed.intercept:.10g}" in out
-    assert "ad_spend" in out and "intercept" in out and "converged: True" in out
+    assert "ad_spend" in out and "intercept" in out and "Solver-equivalent" in out
+
+
+def test_fit_prints_gd_next_to_the_closed_form(tmp_path, capsys):
+    d = gdfit.datasets.ad_spend()
+    assert main(["fit", _write_csv(tmp_path, d)]) == 0
+    out = capsys.readouterr().out
+    closed = gdfit.closed_form(d[["ad_spend"]], d["sales"])
+    assert f"{closed.coef[0]:.10g}" in out and "converged: True" in out
 
 
 def test_fit_csv_defaults_to_last_numeric_column_as_y(tmp_path, capsys):

@@ -14,41 +14,13 @@ from scipy import stats
 
 from gdfit.render.xlsx import render_workbook, save_workbook
 from gdfit.report import PALETTE
+from tests.lo import needs_soffice, read_ppm, soffice
 from tests.render.sample import FORMULA_LIKE, X, Y, sample_report
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed; CI installs it"
-)
+pytestmark = needs_soffice
 DPI = 60
-
-
-def _soffice(profile, fmt, outdir, src):
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", fmt, "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return outdir / (src.stem + "." + fmt)
-
-
-def _read_ppm(path):
-    """A binary PPM (P6) as an (h, w, 3) uint8 array."""
-    data = path.read_bytes()
-    fields, pos = [], 0
-    while len(fields) < 4:  # magic, width, height, maxval; '#' starts a comment
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos)
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    assert fields[0] == b"P6" and fields[3] == b"255"
-    w, h = int(fields[1]), int(fields[2])
-    return np.frombuffer(data, np.uint8, count=w * h * 3, offset=pos + 1).reshape(h, w, 3)
+_soffice = soffice
+_read_ppm = read_ppm
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,152 @@
+"""gdfit train on users' workbooks: right numbers, owned sheets, nothing of the user's lost."""
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+import xlwings
+from openpyxl.chart import Reference, ScatterChart, Series
+
+import gdfit
+from gdfit.book import BookError, is_owned
+from gdfit.cli import main
+from gdfit.train import train_book
+
+INJECTION = "=HYPERLINK(\"http://example.com\",\"click\")"
+
+
+def _sha(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _user_book(path, labels=("ad spend", "sales"), extra_sheets=()):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sales data"
+    ws["A1"] = "Monthly figures"
+    ws.append([])
+    ws.append(list(labels))
+    for cell in ws[3]:
+        cell.data_type = "s"  # the user typed text (e.g. with a leading apostrophe)
+    d = gdfit.datasets.ad_spend()
+    for a, b in zip(d.ad_spend, d.sales):
+        ws.append([float(a), float(b)])
+    ws["D3"] = "my note"
+    for name in extra_sheets:
+        wb.create_sheet(name)["A1"] = f"user content of {name}"
+    wb.save(path)
+    return d
+
+
+def test_train_writes_the_sheets_with_right_numbers_and_leaves_the_input_alone(tmp_path):
+    book = tmp_path / "sales.xlsx"
+    d = _user_book(book)
+    before = _sha(book)
+    result = train_book(book)
+    assert _sha(book) == before
+    assert result.output == tmp_path / "sales_gdfit.xlsx"
+    wb = openpyxl.load_workbook(result.output)
+    assert wb.sheetnames == ["Sales data", "Formula", "Solver", "Regression", "GD", "Compare"]
+    assert wb["Sales data"]["D3"].value == "my note" and wb["Sales data"]["A1"].value == "Monthly figures"
+    closed = gdfit.closed_form(d[["ad_spend"]], d.sales)
+    assert wb["Formula"]["B5"].value == "=SLOPE('Sales data'!$B$4:$B$33,'Sales data'!$A$4:$A$33)"
+    assert wb["Formula"]["C5"].value == pytest.approx(closed.coef[0], rel=1e-15)
+    assert wb["Formula"]["C6"].value == pytest.approx(closed.intercept, rel=1e-15)
+    compare = wb["Compare"]
+    assert compare["A5"].value == "Gradient descent"
+    assert compare["B5"].value == pytest.approx(closed.coef[0], rel=1e-8)
+    assert all(is_owned(wb[name]) for name in result.sheets)
+    assert not is_owned(wb["Sales data"])
+
+
+def test_rerun_replaces_gdfit_sheets_and_keeps_a_users_sheet_of_the_same_name(tmp_path):
+    book = tmp_path / "sales.xlsx"
+    _user_book(book, extra_sheets=["GD"])
+    first = train_book(book)
+    assert "GD (gdfit)" in first.sheets
+    second = train_book(first.output, out=tmp_path / "again.xlsx", learning_rate=0.1, max_iter=5)
+    wb = openpyxl.load_workbook(second.output)
+    assert wb.sheetnames == ["Sales data", "GD", "Formula", "Solver", "Regression", "GD (gdfit)", "Compare"]
+    assert wb["GD"]["A1"].value == "user content of GD"
+    options = {row[0].value: row[1].value for row in wb["GD (gdfit)"]["A5:B30"] if row[0].value}
+    assert options["learning_rate"] == 0.1 and options["max_iter"] == 5
+
+
+def test_in_place_refused_when_a_chart_would_be_lost(tmp_path):
+    book = tmp_path / "charted.xlsx"
+    _user_book(book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb.active
+    chart = ScatterChart()
+    chart.series.append(Series(Reference(ws, min_col=2, min_row=4, max_row=33),
+                               Reference(ws, min_col=1, min_row=4, max_row=33)))
+    ws.add_chart(chart, "F2")
+    wb.save(book)
+    before = _sha(book)
+    assert main(["train", str(book), "--in-place"]) == 2
+    assert _sha(book) == before
+
+
+def test_in_place_allowed_when_lossless(tmp_path):
+    book = tmp_path / "plain.xlsx"
+    _user_book(book)
+    result = train_book(book, in_place=True)
+    assert result.output == book
+    wb = openpyxl.load_workbook(book)
+    assert wb["Sales data"]["D3"].value == "my note" and "Compare" in wb.sheetnames
+
+
+def test_xlsm_keeps_its_vba_project(tmp_path):
+    template = Path(xlwings.__file__).with_name("quickstart.xlsm")
+    book = tmp_path / "macro.xlsm"
+    wb = openpyxl.load_workbook(template, keep_vba=True)
+    ws = wb.worksheets[0]
+    ws.append(["x", "y"])
+    for i in range(1, 11):
+        ws.append([float(i), 2.0 * i + 1.0 + (-1) ** i * 0.1])
+    wb.save(book)
+    result = train_book(book)
+    assert result.output.suffix == ".xlsm"
+    vba = lambda p: zipfile.ZipFile(p).read("xl/vbaProject.bin")  # noqa: E731
+    assert vba(result.output) == vba(book)
+
+
+def test_labels_that_look_like_formulas_stay_text(tmp_path):
+    book = tmp_path / "inject.xlsx"
+    _user_book(book, labels=("+cmd", INJECTION))
+    result = train_book(book)
+    wb = openpyxl.load_workbook(result.output)
+    texts = [c for ws in wb.worksheets[1:] for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and ("HYPERLINK" in c.value or c.value.startswith("+cmd")
+                                              or "(+cmd)" in c.value)]
+    assert texts, "the labels should appear in gdfit's sheets"
+    for cell in texts:
+        if cell.value.startswith(("=", "+")):
+            assert cell.data_type == "s", f"{cell.parent.title}!{cell.coordinate} became a formula"
+    assert not any(c.data_type == "f" and "HYPERLINK" in str(c.value)
+                   for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_explicit_ranges_and_headers(tmp_path):
+    book = tmp_path / "sales.xlsx"
+    d = _user_book(book)
+    by_range = train_book(book, x=["A3:A33"], y="B3:B33", out=tmp_path / "a.xlsx")
+    by_name = train_book(book, x=["ad spend"], y="sales", out=tmp_path / "b.xlsx")
+    for result in (by_range, by_name):
+        assert result.comparison.closed.coef[0] == pytest.approx(
+            gdfit.closed_form(d[["ad_spend"]], d.sales).coef[0], rel=1e-15)
+    with pytest.raises(BookError, match="--y 'profit' is neither a column header"):
+        train_book(book, y="profit", out=tmp_path / "c.xlsx")
+
+
+def test_cli_train_messages(tmp_path, capsys):
+    book = tmp_path / "sales.xlsx"
+    _user_book(book)
+    assert main(["train", str(book), "--sheet", "Nope"]) == 2
+    assert "--sheet 'Nope' not found" in capsys.readouterr().err
+    assert main(["train", str(book), "--out", str(tmp_path / "x.xlsm")]) == 2
+    assert main(["train", str(book)]) == 0
+    assert "wrote" in capsys.readouterr().out
