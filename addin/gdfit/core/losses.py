@@ -1,0 +1,141 @@
+"""Loss functions of the residual ``r = prediction - y``: value, gradient, and curvature.
+
+Every loss is a sum or a mean over rows of a per-row term (``rmse`` is the square root of the
+mean of squares). :meth:`Loss.grad` returns the derivative with respect to the predictions. When it
+is given a batch of ``b`` rows out of ``n``, it scales the batch so that ``Xᵀ @ grad`` is an
+unbiased estimate of the full-data gradient: sums are multiplied by ``n / b``, means divide by
+``b``. A learning rate therefore means the same step for full-batch, mini-batch and stochastic
+descent.
+
+The absolute-error losses (``sae``, the seed texts' "L1", and ``mae``) have no derivative where a
+residual is exactly zero; there :meth:`Loss.grad` returns the subgradient ``sign(0) = 0``, and
+gradient descent on them is a subgradient method.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+__all__ = ["Loss", "LOSSES", "ALIASES", "get_loss"]
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss function.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (``"mse"``).
+    title : str
+        What an analyst reads in a table header.
+    kind : str
+        ``"squared"``, ``"huber"`` or ``"absolute"``: the per-row term.
+    mean : bool
+        Average over rows (True) or sum (False).
+    root : bool
+        Square root of the aggregate (``rmse``).
+    delta : float
+        Huber threshold between the quadratic and the linear zone, in units of ``y``.
+    """
+
+    name: str
+    title: str
+    kind: str
+    mean: bool
+    root: bool = False
+    delta: float = 1.0
+
+    @property
+    def smooth(self) -> bool:
+        """False for the absolute-error losses, whose gradient is only a subgradient."""
+        return self.kind != "absolute"
+
+    def point(self, r: np.ndarray) -> np.ndarray:
+        """Per-row term of the loss."""
+        if self.kind == "squared":
+            return r * r
+        a = np.abs(r)
+        if self.kind == "absolute":
+            return a
+        return np.where(a <= self.delta, 0.5 * r * r, self.delta * (a - 0.5 * self.delta))
+
+    def dpoint(self, r: np.ndarray) -> np.ndarray:
+        """Derivative of :meth:`point`; ``sign(r)`` (a subgradient) for the absolute error."""
+        if self.kind == "squared":
+            return 2.0 * r
+        if self.kind == "absolute":
+            return np.sign(r)
+        return np.clip(r, -self.delta, self.delta)
+
+    def from_sum(self, total: float, n: int) -> float:
+        """The loss from the sum of per-row terms over ``n`` rows."""
+        value = total / n if self.mean else total
+        return float(np.sqrt(max(value, 0.0))) if self.root else float(value)
+
+    def value(self, r: np.ndarray) -> float:
+        """The loss of residuals ``r`` (all rows)."""
+        return self.from_sum(float(np.sum(self.point(r))), r.shape[0])
+
+    def grad(self, r: np.ndarray, n: int | None = None, level: float | None = None) -> np.ndarray:
+        """Gradient with respect to the predictions of the rows whose residuals are ``r``.
+
+        Parameters
+        ----------
+        r : ndarray
+            Residuals of a batch of rows (all rows for full-batch descent).
+        n : int, optional
+            Rows in the whole data; the batch is rescaled to an unbiased full-data estimate.
+        level : float, optional
+            ``rmse`` only: the full-data RMSE the square root is differentiated at. For a batch it
+            is the RMSE at the start of the epoch, so the batch gradient is the unbiased MSE batch
+            gradient divided by ``2 * level``.
+        """
+        b = r.shape[0]
+        n = b if n is None else n
+        factor = 1.0 / b if self.mean else n / b
+        d = self.dpoint(r) * factor
+        if self.root:
+            level = self.value(r) if level is None else level
+            return d / (2.0 * level) if level > 0 else np.zeros_like(d)
+        return d
+
+    def curvature(self, lam: float, n: int, level: float | None = None) -> float | None:
+        """Largest curvature of the loss in parameter space; None for the absolute errors.
+
+        ``lam`` is the largest eigenvalue of ``AᵀA`` for the design ``A`` (columns and the ones
+        column of the intercept), or ``n * max_i |a_i|²`` to bound a single batch. For ``rmse``
+        the bound ``λ / (n · RMSE)`` holds at loss level ``level``; a step of its inverse is the
+        MSE step ``1 / L_mse`` exactly.
+        """
+        if self.kind == "absolute":
+            return None
+        per_row = 2.0 if self.kind == "squared" else 1.0
+        if self.root:
+            return lam / (n * level) if level else float("inf")
+        return per_row * lam / (n if self.mean else 1.0)
+
+
+_ALL = (
+    Loss("sse", "SSE (sum of squared errors)", "squared", mean=False),
+    Loss("mse", "MSE (mean squared error)", "squared", mean=True),
+    Loss("rmse", "RMSE (root mean squared error)", "squared", mean=True, root=True),
+    Loss("sae", "SAE (sum of absolute errors, L1)", "absolute", mean=False),
+    Loss("mae", "MAE (mean absolute error)", "absolute", mean=True),
+    Loss("huber", "Huber (mean)", "huber", mean=True),
+)
+
+#: Registry of losses by name.
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in _ALL}
+
+#: The seed texts' names for two of them.
+ALIASES: dict[str, str] = {"l1": "sae", "l2": "sse"}
+
+
+def get_loss(name: str, huber_delta: float = 1.0) -> Loss:
+    """The loss registered as ``name`` (or an alias), with the Huber threshold applied."""
+    loss = LOSSES[ALIASES.get(name, name)]
+    if loss.kind == "huber":
+        loss = replace(loss, delta=float(huber_delta))
+    return loss
