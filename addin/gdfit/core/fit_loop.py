@@ -1,0 +1,241 @@
+"""The training loop behind :func:`gdfit.fit`: one loop for every method × optimizer × loss.
+
+``gd`` is the epoch with a single batch of all rows, whose gradient the previous evaluation already
+holds; ``sgd``/``minibatch`` walk a shuffled permutation in batches. Stopping rules and their
+messages are described in :mod:`gdfit.core.fit`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .fit_messages import describe
+from .objective import Problem
+from .optimizers import Optimizer
+from .options import Settings
+from .schedules import PATIENCE, Plateau, armijo, auto_step, observe, schedule_factor
+from .trace import Row, Trace
+
+__all__ = ["Context", "Outcome", "train"]
+
+EXPLODE = 1e6  # a loss this many times the first, and still growing, has diverged
+
+
+@dataclass
+class Context:
+    """What one start of a fit needs and does not change while it runs."""
+
+    problem: Problem
+    settings: Settings
+    opt: Optimizer
+    rng: np.random.Generator
+    progress: Callable[[int, int, float], None] | None
+    clock: float
+    batch: int
+    schedule: str
+    base_lr: float
+    lipschitz: float | None
+    lam: float | None
+    follow_level: bool  # auto rmse: the step follows the loss level (plain: exactly the MSE step)
+    value0: float
+    grad0: np.ndarray
+    ref_grad: float
+    patience: int
+
+    @classmethod
+    def build(cls, problem: Problem, settings: Settings, opt: Optimizer, rng: np.random.Generator,
+              theta0: np.ndarray, progress: Callable | None, clock: float) -> "Context":
+        n, loss = problem.n, problem.loss
+        batch = settings.rows_per_step(n)
+        lam = problem.lam
+        if settings.stochastic and lam is not None:
+            lam = n * problem.gram.row_max  # one batch's curvature is at most its longest row's
+        value0, grad0 = problem.full(theta0)
+        L = None if lam is None else loss.curvature(lam, n, value0)
+        auto = settings.learning_rate == "auto"
+        adam = settings.optimizer == "adam"
+        base = (auto_step(L, value0, grad0, batch_fraction=batch / n, adam=adam) if auto
+                else float(settings.learning_rate))
+        if auto and settings.stochastic and settings.optimizer in ("momentum", "nesterov"):
+            base *= 1.0 - settings.momentum  # momentum sums ~1/(1-β) batch gradients' noise
+        schedule = settings.schedule
+        if auto and not loss.smooth and schedule == "constant":
+            schedule = "adaptive"  # a constant subgradient step cannot settle
+        ref = float(np.linalg.norm(grad0))
+        if loss.smooth and np.any(theta0):
+            ref = max(ref, float(np.linalg.norm(problem.full(np.zeros(problem.size))[1])))
+        # A subgradient zig-zags across the kinks of a valley in ``size`` dimensions before a run
+        # of non-improving steps means that the step, not the direction, is too large.
+        patience = PATIENCE if loss.smooth else PATIENCE + 2 * problem.size - 2
+        return cls(problem, settings, opt, rng, progress, clock, batch, schedule, base, L, lam,
+                   auto and loss.root and bool(L) and np.isfinite(L), value0, grad0, ref, patience)
+
+    def step_size(self, updates: int, halvings: int, level: float) -> float:
+        base = self.base_lr
+        if self.follow_level:
+            # rmse: the curvature bound grows as the loss falls; scale the step by L(start) / L(now).
+            curvature = self.problem.loss.curvature(self.lam, self.problem.n, level)
+            if curvature and np.isfinite(curvature):
+                base = self.base_lr * self.lipschitz / curvature
+        return base * schedule_factor(self.schedule, updates) * 0.5 ** halvings
+
+
+@dataclass
+class State:
+    """The moving parts of the loop."""
+
+    theta: np.ndarray
+    opt_state: Any
+    value: float
+    grad: np.ndarray
+    lr: float
+    updates: int = 0
+    halvings: int = 0
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    plateau: Plateau | None = None
+    change: float | None = None  # exact loss change of the last full-batch step (Gram path)
+
+
+@dataclass
+class Outcome:
+    theta: np.ndarray
+    grad: np.ndarray
+    n_iter: int
+    n_updates: int
+    converged: bool
+    stop: str
+    message: str
+    trace: Trace
+
+
+def train(ctx: Context, theta0: np.ndarray) -> Outcome:
+    """Run one start from ``theta0`` until a stopping rule holds."""
+    st = State(theta0, ctx.opt.init(theta0), ctx.value0, ctx.grad0, ctx.base_lr,
+               best=(ctx.value0, theta0, ctx.grad0), plateau=Plateau(ctx.value0, 0))
+    trace = Trace(ctx.settings.history_max)
+    _record(ctx, trace, 0, st)
+    stop, t, last_call = _first_stop(ctx, st), 0, -np.inf
+    while stop is None:
+        previous = st.value
+        status = _iterate(ctx, st)
+        t += 1
+        if status == "ok":
+            value, st.grad = ctx.problem.full(st.theta)
+            # On the Gram path the running sum of exact changes orders nearby iterates correctly
+            # where a fresh Gram value would be lost in rounding (it drifts no more than that does).
+            st.value = previous + st.change if st.change is not None else value
+            if np.isfinite(st.value) and np.isfinite(st.grad).all():
+                _record(ctx, trace, t, st)
+        stop = _check(ctx, st, t, status, previous)
+        if ctx.progress is not None and (stop or time.perf_counter() - last_call >= 0.1):
+            last_call = time.perf_counter()
+            ctx.progress(t, ctx.settings.max_iter, float(st.best[0]))
+    keep_best = stop == "diverged" or not ctx.problem.loss.smooth
+    theta, grad = (st.best[1], st.best[2]) if keep_best else (st.theta, st.grad)
+    converged = stop in ("grad_tol", "grad_zero", "step", "tol")
+    return Outcome(theta, grad, t, st.updates, converged, stop, describe(ctx, stop, t, st), trace)
+
+
+def _record(ctx: Context, trace: Trace, t: int, st: State) -> None:
+    gnorm = float(np.linalg.norm(ctx.problem.grad_to_original(st.grad)))
+    trace.add(Row(t, float(st.value), gnorm, float(st.lr), st.theta.copy()))
+
+
+def _first_stop(ctx: Context, st: State) -> str | None:
+    if ctx.settings.max_iter == 0:
+        return "max_iter0"
+    return _gradient_test(ctx, st)
+
+
+def _gradient_test(ctx: Context, st: State) -> str | None:
+    norm = float(np.linalg.norm(st.grad))
+    if ctx.problem.loss.smooth:
+        return "grad_tol" if norm <= ctx.settings.grad_tol * ctx.ref_grad else None
+    return "grad_zero" if norm == 0.0 else None
+
+
+def _iterate(ctx: Context, st: State) -> str:
+    """One iteration (gd) or epoch (sgd/minibatch); 'ok', 'nonfinite' or 'stalled'."""
+    if not ctx.settings.stochastic:
+        return _full_step(ctx, st)
+    n, b, level = ctx.problem.n, ctx.batch, st.value
+    order = ctx.rng.permutation(n)
+    for i in range(0, n, b):
+        g = ctx.problem.batch_grad(st.theta, order[i:i + b], level)
+        direction, st.opt_state = ctx.opt.update(g, st.opt_state)
+        st.lr = ctx.step_size(st.updates, st.halvings, level)
+        st.theta = st.theta - st.lr * direction
+        st.updates += 1
+        if not np.isfinite(st.theta).all():
+            return "nonfinite"
+    return "ok"
+
+
+def _full_step(ctx: Context, st: State) -> str:
+    direction, st.opt_state = ctx.opt.update(st.grad, st.opt_state)
+    lr = ctx.step_size(st.updates, st.halvings, st.value)
+    if ctx.settings.line_search:
+        def change(step: np.ndarray) -> float:
+            return ctx.problem.change(st.theta, st.value, step)
+        found = armijo(change, st.grad, direction, lr)
+        if found is None:  # momentum/adam may point uphill; fall back to the gradient itself
+            direction = st.grad
+            found = armijo(change, st.grad, direction, lr)
+        if found is None:
+            return "stalled"
+        lr = found[0]
+    step = -lr * direction
+    if ctx.problem.quadratic:
+        # Subtracting two Gram values loses the last digits; the plateau test needs the sign.
+        st.change = found[1] if ctx.settings.line_search else ctx.problem.change(st.theta, st.value, step)
+    st.lr = lr
+    st.theta = st.theta + step
+    st.updates += 1
+    return "ok" if np.isfinite(st.theta).all() else "nonfinite"
+
+
+def _check(ctx: Context, st: State, t: int, status: str, previous: float) -> str | None:
+    """Apply the stopping rules after iteration ``t`` (and the adaptive schedule's restarts)."""
+    if status == "stalled":
+        return "stalled"
+    if status != "ok" or not np.isfinite(st.value) or not np.isfinite(st.grad).all():
+        return "diverged"
+    if st.value > EXPLODE * max(ctx.value0, np.finfo(float).tiny) and st.value > previous:
+        return "diverged"
+    if st.value < st.best[0]:
+        st.best = (st.value, st.theta, st.grad)
+    stop = _gradient_test(ctx, st)
+    if stop:
+        return stop
+    s = ctx.settings
+    if s.stochastic or not ctx.problem.loss.smooth or s.optimizer != "plain":
+        gain = st.plateau.best - st.value  # noisy or non-monotone: compare with the best so far
+    else:
+        gain = -st.change if st.change is not None else previous - st.value
+    st.plateau = observe(st.plateau, st.value, gain, s.tol_value)
+    patience = ctx.patience if s.stochastic or ctx.schedule == "adaptive" else 1
+    if ctx.schedule == "adaptive":
+        # A plateau halves the step instead of stopping; the run ends when the step is tiny.
+        if st.plateau.stale >= patience:
+            _restart_from_best(ctx, st)
+        if ctx.step_size(0, st.halvings, st.value) <= s.grad_tol * ctx.base_lr:
+            # Without a vanishing gradient (subgradients, batch noise) this is the convergence test.
+            return "step" if s.stochastic or not ctx.problem.loss.smooth else "shrunk"
+    elif s.tol_value > 0 and st.plateau.stale >= patience:
+        return "tol"
+    if t >= s.max_iter:
+        return "max_iter"
+    if s.max_time is not None and time.perf_counter() - ctx.clock >= s.max_time:
+        return "max_time"
+    return None
+
+
+def _restart_from_best(ctx: Context, st: State) -> None:
+    """Halve the step and go back to the best point with a fresh optimizer state."""
+    st.halvings += 1
+    st.value, st.theta, st.grad = st.best
+    st.opt_state = ctx.opt.init(st.theta)
+    st.plateau = Plateau(st.value, 0)
