@@ -7,6 +7,9 @@ import pytest
 
 import gdfit
 
+# Short runs that stop at max_iter on purpose warn; the tests that care use pytest.warns.
+pytestmark = pytest.mark.filterwarnings("ignore::gdfit.ConvergenceWarning")
+
 SQFT = np.array([1000.0, 1500.0, 2000.0, 2500.0])
 PRICE = np.array([150000.0, 210000.0, 290000.0, 350000.0])
 

@@ -8,9 +8,14 @@ After each iteration the loss and gradient on all rows decide whether to stop:
   gradient at the start and at the all-zero model), measured on the optimizer's parameters. For
   ``sae``/``mae``, whose subgradient does not vanish at the minimum, the test is instead that the
   shrinking step fell to ``grad_tol`` times its first value (or the subgradient is exactly zero);
-- ``tol``: the loss improved by less than ``tol`` (relative) in one iteration (gd) or in five
-  epochs in a row (sgd/minibatch). ``tol=None`` switches it off for gd (it stops long before the
-  coefficients are accurate) and uses 1e-6 for the stochastic methods; ``tol=0`` switches it off;
+- ``tol``: the loss improved by less than ``tol`` (relative) in one iteration (plain gd), or on
+  its best in five iterations in a row (momentum, nesterov, adam: their loss is not monotone; more
+  for sae/mae, 3 + 2 × parameters, as a subgradient zig-zags) or
+  epochs (sgd/minibatch: it is noisy). ``tol=None`` switches it off for gd (it would stop long
+  before the coefficients are accurate) and uses 1e-6 for the stochastic methods; ``tol=0`` is off.
+  With ``schedule="adaptive"`` the same plateau halves the step (restarting from the best point)
+  instead of stopping; the run then ends when the step has shrunk to ``grad_tol`` of its first size,
+  which is convergence for sgd/minibatch and sae/mae and a stall for gd on a smooth loss;
 - ``max_iter`` iterations, ``max_time`` seconds, or divergence (a non-finite loss, or one above a
   million times the first and growing).
 
@@ -19,6 +24,7 @@ where they are the iterate with the lowest loss seen.
 """
 from __future__ import annotations
 
+import inspect
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -169,7 +175,8 @@ def _start_point(problem: Problem, settings: Settings, k: int, rng: np.random.Ge
         return np.zeros(problem.size)
     # Random starts are drawn on standardised columns, at the spread of y, whatever ``scale`` is.
     spread = float(np.std(problem.y)) or 1.0
-    std = fit_scaler(problem.X, fit_intercept=settings.fit_intercept, mode="auto")
+    std = (problem.scaler if settings.scale == "auto"
+           else fit_scaler(problem.X, fit_intercept=settings.fit_intercept, mode="auto"))
     coef_std = rng.normal(0.0, spread, problem.p)
     intercept_std = float(rng.normal(problem.offset, spread)) if settings.fit_intercept else 0.0
     coef, intercept = std.to_original(coef_std, intercept_std)
@@ -208,5 +215,6 @@ def _result(ctx: Context, out: Outcome, labels: tuple[str, ...], seconds: float)
         n_updates=out.n_updates, stop=out.stop, seconds=seconds)
 
 
-OPTION_NAMES: tuple[str, ...] = tuple(
-    name for name in fit.__code__.co_varnames[2:fit.__code__.co_argcount + fit.__code__.co_kwonlyargcount])
+#: The keyword options of :func:`fit`, in signature order.
+OPTION_NAMES: tuple[str, ...] = tuple(name for name, p in inspect.signature(fit).parameters.items()
+                                      if p.kind is p.KEYWORD_ONLY)

@@ -56,11 +56,7 @@ class Context:
         value0, grad0 = problem.full(theta0)
         L = None if lam is None else loss.curvature(lam, n, value0)
         auto = settings.learning_rate == "auto"
-        adam = settings.optimizer == "adam"
-        base = (auto_step(L, value0, grad0, batch_fraction=batch / n, adam=adam) if auto
-                else float(settings.learning_rate))
-        if auto and settings.stochastic and settings.optimizer in ("momentum", "nesterov"):
-            base *= 1.0 - settings.momentum  # momentum sums ~1/(1-β) batch gradients' noise
+        base = _base_learning_rate(settings, L, value0, grad0, batch / n)
         schedule = settings.schedule
         if auto and not loss.smooth and schedule == "constant":
             schedule = "adaptive"  # a constant subgradient step cannot settle
@@ -81,6 +77,16 @@ class Context:
             if curvature and np.isfinite(curvature):
                 base = self.base_lr * self.lipschitz / curvature
         return base * schedule_factor(self.schedule, updates) * 0.5 ** halvings
+
+
+def _base_learning_rate(settings: Settings, L: float | None, value0: float, grad0: np.ndarray,
+                        batch_fraction: float) -> float:
+    if settings.learning_rate != "auto":
+        return float(settings.learning_rate)
+    lr = auto_step(L, value0, grad0, batch_fraction=batch_fraction, adam=settings.optimizer == "adam")
+    if settings.stochastic and settings.optimizer in ("momentum", "nesterov"):
+        lr *= 1.0 - settings.momentum  # the velocity sums ~1/(1-β) noisy batch gradients
+    return lr
 
 
 @dataclass
@@ -177,24 +183,33 @@ def _iterate(ctx: Context, st: State) -> str:
 def _full_step(ctx: Context, st: State) -> str:
     direction, st.opt_state = ctx.opt.update(st.grad, st.opt_state)
     lr = ctx.step_size(st.updates, st.halvings, st.value)
+    change = None
     if ctx.settings.line_search:
-        def change(step: np.ndarray) -> float:
-            return ctx.problem.change(st.theta, st.value, step)
-        found = armijo(change, st.grad, direction, lr)
-        if found is None:  # momentum/adam may point uphill; fall back to the gradient itself
-            direction = st.grad
-            found = armijo(change, st.grad, direction, lr)
+        found = _line_search(ctx, st, direction, lr)
         if found is None:
             return "stalled"
-        lr = found[0]
+        direction, lr, change = found
     step = -lr * direction
-    if ctx.problem.quadratic:
+    if ctx.problem.quadratic and change is None:
         # Subtracting two Gram values loses the last digits; the plateau test needs the sign.
-        st.change = found[1] if ctx.settings.line_search else ctx.problem.change(st.theta, st.value, step)
+        change = ctx.problem.change(st.theta, st.value, step)
+    st.change = change if ctx.problem.quadratic else None
     st.lr = lr
     st.theta = st.theta + step
     st.updates += 1
     return "ok" if np.isfinite(st.theta).all() else "nonfinite"
+
+
+def _line_search(ctx: Context, st: State, direction: np.ndarray,
+                 lr: float) -> tuple[np.ndarray, float, float] | None:
+    """Armijo backtracking along the optimizer's direction, or the gradient if that points uphill."""
+    def change(step: np.ndarray) -> float:
+        return ctx.problem.change(st.theta, st.value, step)
+    for d in (direction, st.grad):
+        found = armijo(change, st.grad, d, lr)
+        if found is not None:
+            return d, found[0], found[1]
+    return None
 
 
 def _check(ctx: Context, st: State, t: int, status: str, previous: float) -> str | None:
@@ -207,29 +222,34 @@ def _check(ctx: Context, st: State, t: int, status: str, previous: float) -> str
         return "diverged"
     if st.value < st.best[0]:
         st.best = (st.value, st.theta, st.grad)
-    stop = _gradient_test(ctx, st)
+    stop = _gradient_test(ctx, st) or _plateau_test(ctx, st, previous)
     if stop:
         return stop
+    if t >= ctx.settings.max_iter:
+        return "max_iter"
+    if ctx.settings.max_time is not None and time.perf_counter() - ctx.clock >= ctx.settings.max_time:
+        return "max_time"
+    return None
+
+
+def _plateau_test(ctx: Context, st: State, previous: float) -> str | None:
+    """The ``tol`` test, or for the adaptive schedule a halving of the step (and the tiny-step test)."""
     s = ctx.settings
-    if s.stochastic or not ctx.problem.loss.smooth or s.optimizer != "plain":
-        gain = st.plateau.best - st.value  # noisy or non-monotone: compare with the best so far
-    else:
+    monotone = not s.stochastic and ctx.problem.loss.smooth and s.optimizer == "plain"
+    if monotone:
         gain = -st.change if st.change is not None else previous - st.value
+    else:
+        gain = st.plateau.best - st.value  # noisy or non-monotone: compare with the best so far
     st.plateau = observe(st.plateau, st.value, gain, s.tol_value)
-    patience = ctx.patience if s.stochastic or ctx.schedule == "adaptive" else 1
     if ctx.schedule == "adaptive":
-        # A plateau halves the step instead of stopping; the run ends when the step is tiny.
-        if st.plateau.stale >= patience:
+        if st.plateau.stale >= ctx.patience:
             _restart_from_best(ctx, st)
         if ctx.step_size(0, st.halvings, st.value) <= s.grad_tol * ctx.base_lr:
             # Without a vanishing gradient (subgradients, batch noise) this is the convergence test.
             return "step" if s.stochastic or not ctx.problem.loss.smooth else "shrunk"
-    elif s.tol_value > 0 and st.plateau.stale >= patience:
+        return None
+    if s.tol_value > 0 and st.plateau.stale >= (1 if monotone else ctx.patience):
         return "tol"
-    if t >= s.max_iter:
-        return "max_iter"
-    if s.max_time is not None and time.perf_counter() - ctx.clock >= s.max_time:
-        return "max_time"
     return None
 
 

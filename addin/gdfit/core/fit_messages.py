@@ -35,7 +35,8 @@ def describe(ctx: "Context", stop: str, t: int, st: Any) -> str:
         return head + (" (a subgradient method: the absolute error has no gradient at its minimum); "
                        "returned the best iterate.")
     if stop == "tol":
-        span = "in five epochs in a row" if s.stochastic else "in one iteration"
+        plain = not s.stochastic and s.optimizer == "plain"
+        span = "in one iteration" if plain else f"on its best in five {'epochs' if s.stochastic else 'iterations'} in a row"
         tail = (" Stochastic steps stay as noisy as the step size: schedule='adaptive' or 'invscaling' "
                 "settles closer." if s.stochastic and ctx.schedule == "constant" else "")
         return (f"Converged after {done}: the loss improved by less than tol={s.tol_value:g} (relative) "
