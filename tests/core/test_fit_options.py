@@ -9,6 +9,7 @@ import pytest
 
 import gdfit
 from gdfit.core.fit import OPTION_NAMES
+from gdfit.core.trace import Row, Trace
 
 X = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 9.0])
 Y = np.array([2.1, 3.9, 6.2, 9.8, 16.1, 18.2])
@@ -154,3 +155,16 @@ def test_options_normalise_case_and_aliases():
     r = gdfit.fit(X, Y, loss="L2", method="GD", learning_rate="Auto", max_iter=3)
     assert r.options["loss"] == "sse" and r.options["method"] == "gd" and r.options["learning_rate"] == "auto"
     assert r.loss_name == "sse"
+
+
+@pytest.mark.parametrize("capacity", [2, 3, 5, 17])
+@pytest.mark.parametrize("last", [0, 1, 2, 16, 17, 1000, 1024, 1025])
+def test_trace_bound_holds_for_any_length(capacity, last):
+    trace = Trace(capacity)
+    for i in range(last + 1):
+        trace.add(Row(i, float(i), 0.0, 0.0, np.zeros(1)))
+    kept = [r.iteration for r in trace.final_rows()]
+    assert len(kept) <= capacity and kept[0] == 0 and kept[-1] == last
+    assert kept == sorted(set(kept))
+    if last < capacity:
+        assert kept == list(range(last + 1))

@@ -9,18 +9,25 @@ After each iteration the loss and gradient on all rows decide whether to stop:
   ``sae``/``mae``, whose subgradient does not vanish at the minimum, the test is instead that the
   shrinking step fell to ``grad_tol`` times its first value (or the subgradient is exactly zero);
 - ``tol``: the loss improved by less than ``tol`` (relative) in one iteration (plain gd), or on
-  its best in five iterations in a row (momentum, nesterov, adam: their loss is not monotone; more
-  for sae/mae, 3 + 2 × parameters, as a subgradient zig-zags) or
-  epochs (sgd/minibatch: it is noisy). ``tol=None`` switches it off for gd (it would stop long
-  before the coefficients are accurate) and uses 1e-6 for the stochastic methods; ``tol=0`` is off.
-  With ``schedule="adaptive"`` the same plateau halves the step (restarting from the best point)
-  instead of stopping; the run then ends when the step has shrunk to ``grad_tol`` of its first size,
-  which is convergence for sgd/minibatch and sae/mae and a stall for gd on a smooth loss;
+  its best for several evaluations in a row where the loss is not monotone (five iterations for
+  momentum, nesterov and adam, five epochs for sgd/minibatch, ``3 + 2 × parameters`` for
+  sae/mae). ``tol=None`` switches it off for gd (it would stop long before the coefficients are
+  accurate) and uses 1e-6 for sgd/minibatch; ``tol=0`` is off. With ``schedule="adaptive"`` the
+  same plateau halves the step and restarts from the best point instead of stopping; the run then
+  ends when the step has shrunk to ``grad_tol`` of its first size, which counts as convergence for
+  sgd/minibatch and sae/mae and as a stall for gd on a smooth loss;
 - ``max_iter`` iterations, ``max_time`` seconds, or divergence (a non-finite loss, or one above a
   million times the first and growing).
 
 The returned parameters are the last iterate, except after divergence and for ``sae``/``mae``,
-where they are the iterate with the lowest loss seen.
+where they are the iterate with the lowest loss seen. ``max_time`` is checked after each
+iteration (epoch), so a run stops on an iteration boundary and its options can replay it.
+
+A batch gradient is scaled to an unbiased estimate of the full-data gradient (see
+:mod:`gdfit.core.losses`), so a learning rate means the same step for gd, sgd and minibatch. The
+learning rate acts on the parameters the optimizer moves: standardised columns with
+``scale="auto"``, raw columns with ``scale="none"``. Full-batch squared losses cost one pass over
+the data (their Gram statistics, :mod:`gdfit.core.objective`) and then O(p²) per iteration.
 """
 from __future__ import annotations
 

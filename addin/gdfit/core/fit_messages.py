@@ -52,6 +52,12 @@ def describe(ctx: "Context", stop: str, t: int, st: Any) -> str:
                 "hold; try schedule='constant' or another optimizer.")
     if stop == "max_iter0":
         return "max_iter=0: returned the starting point without iterating."
+    return _not_converged(ctx, stop, done, st)
+
+
+def _not_converged(ctx: "Context", stop: str, done: str, st: Any) -> str:
+    """max_iter / max_time: where the run got to, and what to change."""
+    s = ctx.settings
     ratio = float(np.linalg.norm(st.grad)) / ctx.ref_grad if ctx.ref_grad > 0 else 0.0
     where = f"gradient norm {ratio:.1e} of its reference" if ctx.problem.loss.smooth else f"loss {st.best[0]:.6g}"
     if stop == "max_time":

@@ -39,8 +39,7 @@ class Trace:
         self.latest = row
         if row.iteration % self.stride:
             return
-        # One slot stays free for the final row, which may fall between grid points.
-        if len(self.rows) >= self.capacity - 1:
+        if len(self.rows) >= self.capacity:
             self.rows = self.rows[::2]
             self.stride *= 2
             if row.iteration % self.stride:
@@ -50,6 +49,8 @@ class Trace:
     def final_rows(self) -> list[Row]:
         rows = list(self.rows)
         if self.latest is not None and (not rows or self.latest.iteration > rows[-1].iteration):
+            if len(rows) >= self.capacity:
+                rows.pop()  # the last grid row gives way to the last iteration (row 0 never does)
             rows.append(self.latest)
         return rows
 
