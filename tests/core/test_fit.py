@@ -241,3 +241,15 @@ def test_reported_step_is_one_over_l_for_huber_and_polyak_for_l1():
     g = A.T @ np.sign(-y) / len(y)
     assert mae.learning_rate == pytest.approx(np.mean(np.abs(y)) / (g @ g), rel=1e-12)
     assert mae.schedule == "adaptive" and mae.lipschitz is None
+
+
+def test_history_gradient_is_in_original_units():
+    rng = np.random.default_rng(2)
+    X = rng.normal(50.0, 10.0, (25, 2))
+    y = X @ [0.3, -0.2] + 4.0 + rng.normal(0, 1, 25)
+    r = gdfit.fit(X, y, max_iter=3)
+    for _, row in r.history.iterrows():
+        resid = X @ row[["x1", "x2"]].to_numpy(float) + row["intercept"] - y
+        grad = 2 / len(y) * np.append(X.T @ resid, resid.sum())
+        assert row["grad_norm"] == pytest.approx(np.linalg.norm(grad), rel=1e-8)
+        assert row["loss"] == pytest.approx(np.mean(resid ** 2), rel=1e-12)

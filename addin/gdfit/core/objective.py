@@ -106,7 +106,7 @@ class Problem:
     def _eigenvalues(self) -> np.ndarray | None:
         if self.gram is None:
             return None
-        return np.linalg.eigvalsh(self.gram.M) if self.size else np.zeros(1)
+        return np.linalg.eigvalsh(self.gram.M)
 
     @property
     def lam(self) -> float | None:
