@@ -58,9 +58,39 @@ class ConvergenceWarning(UserWarning):
 class FitResult:
     """A linear model fitted by gradient descent.
 
-    ``coef`` and ``intercept`` are in the units of the data. ``history`` has the columns
-    ``iteration, loss, grad_norm, learning_rate`` then one per parameter (original units).
-    ``options`` reproduces the run: ``gdfit.fit(X, y, **r.options)``.
+    Attributes
+    ----------
+    coef, intercept : ndarray, float
+        The fitted parameters in the units of the data (intercept 0.0 without one).
+    loss : float
+        The chosen loss at ``coef``/``intercept``, computed from the residuals on all rows.
+    n_iter, n_updates : int
+        Iterations (epochs for sgd/minibatch) and parameter updates taken.
+    converged, diverged : bool
+        Whether a convergence test held; whether the run blew up (then ``coef`` is the best
+        finite iterate).
+    message : str
+        One line: why the run stopped and, if it did not converge, what to change.
+    stop : str
+        The same as a code: grad_tol, grad_zero, step, tol, max_iter, max_iter0, max_time,
+        diverged, stalled (line search) or shrunk (adaptive step vanished on a smooth loss).
+    history : DataFrame
+        ``iteration, loss, grad_norm, learning_rate``, then one column per parameter in original
+        units (labels, then ``intercept``); at most ``history_max`` rows, row 0 the start.
+    learning_rate : float
+        The base step actually used (the value "auto" resolved to).
+    lipschitz, stable_limit : float or None
+        The curvature bound ``L`` behind "auto" (of one batch for sgd/minibatch; None for
+        sae/mae) and the stability limit ``2/L`` of plain gradient descent.
+    options : dict
+        Every option as validated: ``gdfit.fit(X, y, **r.options)`` replays the run bit for bit.
+    labels : tuple of str
+        Column labels (DataFrame names, or x / x1..xp).
+    starts : tuple of FitResult
+        Every start of a multi-start fit (empty for one start); the lowest ``loss`` won.
+    loss_name, method, optimizer, schedule, fit_intercept, batch_size, grad_norm, seconds
+        The loss's registry name, the resolved method, optimizer, schedule (sae/mae with "auto"
+        run "adaptive") and rows per step; the final gradient norm (original units); wall time.
     """
 
     coef: np.ndarray
@@ -126,7 +156,7 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     max_iter : int
         Iterations (epochs for sgd/minibatch). 0 returns the starting point.
     tol, grad_tol, max_time : float, optional
-        Stopping tests; see the module docstring.
+        Stopping tests; see the module docstring (``max_time`` applies to each start).
     seed : int
         Seeds shuffling and random starts: the same seed gives the same run.
     fit_intercept : bool
@@ -155,7 +185,7 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     if unknown:
         valid = ", ".join(OPTION_NAMES)
         raise OptionError(f"Unknown option(s) {', '.join(map(repr, unknown))}; the options of fit "
-                            f"are {valid}.")
+                          f"are {valid}.")
     settings, progress = check_options({name: value for name, value in locals().items()
                                         if name in OPTION_NAMES})
     data = as_dataset(X, y, fit_intercept=settings.fit_intercept, reject_constant=True)
@@ -164,7 +194,7 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     problem = Problem(data, get_loss(settings.loss, settings.huber_delta), scaler,
                       settings.fit_intercept, settings.stochastic)
     results = [_fit_one(problem, settings, data.labels, k, progress) for k in range(settings.n_starts)]
-    best = min(results, key=lambda r: (np.isnan(r.loss), r.loss))
+    best = min(results, key=lambda r: r.loss)
     if settings.n_starts > 1:
         best = replace(best, starts=tuple(results))
     if not best.converged and best.stop != "max_iter0":

@@ -15,7 +15,7 @@ from .losses import ALIASES, LOSSES
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 
-__all__ = ["Settings", "check_options", "METHODS", "SCALES", "INITS", "STOCHASTIC_TOL",
+__all__ = ["Settings", "check_options", "check_against_data", "METHODS", "SCALES", "INITS", "STOCHASTIC_TOL",
            "DEFAULT_BATCH"]
 
 METHODS = ("gd", "sgd", "minibatch")
