@@ -253,3 +253,10 @@ def test_history_gradient_is_in_original_units():
         grad = 2 / len(y) * np.append(X.T @ resid, resid.sum())
         assert row["grad_norm"] == pytest.approx(np.linalg.norm(grad), rel=1e-8)
         assert row["loss"] == pytest.approx(np.mean(resid ** 2), rel=1e-12)
+
+
+def test_huber_far_from_the_data_says_why_it_crawls():
+    x, y = ad_spend_like()
+    with pytest.warns(gdfit.ConvergenceWarning):
+        r = gdfit.fit(x, y + 1e6, loss="huber", max_iter=50)
+    assert "beyond huber_delta=1" in r.message and "init" in r.message

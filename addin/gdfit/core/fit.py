@@ -4,8 +4,8 @@ An iteration is one step on all rows (``method="gd"``) or one epoch, a pass over
 freshly shuffled order in batches of ``batch_size`` (``"sgd"``: 1, ``"minibatch"``: 32 by default).
 After each iteration the loss and gradient on all rows decide whether to stop:
 
-- ``grad_tol``: the gradient norm fell to ``grad_tol`` times a reference (the larger of the
-  gradient at the start and at the all-zero model), measured on the optimizer's parameters. For
+- ``grad_tol``: the gradient norm fell to ``grad_tol`` times a reference (the gradient at the model
+  that predicts mean(y), or at zero without an intercept), on the optimizer's parameters. For
   ``sae``/``mae``, whose subgradient does not vanish at the minimum, the test is instead that the
   shrinking step fell to ``grad_tol`` times its first value (or the subgradient is exactly zero);
 - ``tol``: the loss improved by less than ``tol`` (relative) in one iteration (plain gd), or on

@@ -60,9 +60,7 @@ class Context:
         schedule = settings.schedule
         if auto and not loss.smooth and schedule == "constant":
             schedule = "adaptive"  # a constant subgradient step cannot settle
-        ref = float(np.linalg.norm(grad0))
-        if loss.smooth and np.any(theta0):
-            ref = max(ref, float(np.linalg.norm(problem.full(np.zeros(problem.size))[1])))
+        ref = _reference_gradient(problem, grad0)
         # A subgradient zig-zags across the kinks of a valley in ``size`` dimensions before a run
         # of non-improving steps means that the step, not the direction, is too large.
         patience = PATIENCE if loss.smooth else PATIENCE + 2 * problem.size - 2
@@ -77,6 +75,21 @@ class Context:
             if curvature and np.isfinite(curvature):
                 base = self.base_lr * self.lipschitz / curvature
         return base * schedule_factor(self.schedule, updates) * 0.5 ** halvings
+
+
+def _reference_gradient(problem: Problem, grad0: np.ndarray) -> float:
+    """The scale ``grad_tol`` is relative to: the gradient at the model that predicts mean(y).
+
+    Unlike the gradient at the start it does not depend on ``init``, and unlike the gradient at
+    zero it is not swamped by the intercept when y sits far from 0, so slopes are held to it too.
+    """
+    if not problem.loss.smooth:
+        return float(np.linalg.norm(grad0))
+    theta = np.zeros(problem.size)
+    if problem.fit_intercept:
+        theta[problem.p] = problem.offset
+    ref = float(np.linalg.norm(problem.full(theta)[1]))
+    return ref if ref > 0 else float(np.linalg.norm(grad0))
 
 
 def _base_learning_rate(settings: Settings, L: float | None, value0: float, grad0: np.ndarray,

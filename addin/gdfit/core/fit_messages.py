@@ -66,7 +66,7 @@ def _not_converged(ctx: "Context", stop: str, done: str, st: Any) -> str:
     else:
         head = (f"Stopped at max_iter={s.max_iter} ({done}) before converging ({where}); "
                 "Consider increasing max_iter.")
-    return " ".join([head, *_hints(ctx)])
+    return " ".join([head, *_hints(ctx, st)])
 
 
 def _diverged(ctx: "Context", t: int) -> str:
@@ -79,7 +79,7 @@ def _diverged(ctx: "Context", t: int) -> str:
             f"{1.0 / ctx.lipschitz:.4g}. Returned the best finite iterate.")
 
 
-def _hints(ctx: "Context") -> list[str]:
+def _hints(ctx: "Context", st: Any) -> list[str]:
     """Why a run that ran out of iterations was slow, and what to change."""
     s, problem = ctx.settings, ctx.problem
     hints = []
@@ -87,6 +87,12 @@ def _hints(ctx: "Context") -> list[str]:
         hints.append(f"The {problem.loss.name} loss has no gradient at its minimum, so this step keeps "
                      "oscillating around it (a subgradient method): use learning_rate='auto' or "
                      "schedule='adaptive'.")
+    if problem.loss.kind == "huber":
+        outside = float(np.mean(np.abs(problem.residuals(st.theta)) > problem.loss.delta))
+        if outside > 0.5:
+            hints.append(f"{outside:.0%} of the residuals are beyond huber_delta={problem.loss.delta:g}, "
+                         "where the Huber loss is linear and steps stay small: start nearer (init) or "
+                         "raise huber_delta.")
     if s.scale == "none" and problem.p and problem.condition > _NARROW:
         hints.append(f"The raw columns make the loss a long narrow valley (condition number "
                      f"{problem.condition:.1e}), so descent crawls: use scale='auto'.")

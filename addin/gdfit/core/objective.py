@@ -122,7 +122,8 @@ class Problem:
         return float(ev[-1] / ev[0]) if ev[0] > 0 else float("inf")
 
     # -- values and gradients ----------------------------------------------------------------------
-    def _residuals(self, theta: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    def residuals(self, theta: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Predictions minus y on all rows (or on ``rows``)."""
         coef, intercept = self.to_original(theta)
         X, y = (self.X, self.y) if rows is None else (self.X[rows], self.y[rows])
         return X @ coef + intercept - y
@@ -158,14 +159,14 @@ class Problem:
             sse, g = self._gram_sse(theta)
             value = self.loss.from_sum(sse, self.n)
             return value, g * self._chain(value)
-        r = self._residuals(theta)
+        r = self.residuals(theta)
         value = self.loss.value(r)
         return value, self._param_grad(self.loss.grad(r, self.n, value), None)
 
     def change(self, theta: np.ndarray, value: float, step: np.ndarray) -> float:
         """``loss(theta + step) - value``, without the cancellation of subtracting two Gram values."""
         if not self.quadratic:
-            return self.loss.value(self._residuals(theta + step)) - value
+            return self.loss.value(self.residuals(theta + step)) - value
         sse, g = self._gram_sse(theta)
         d_sse = float(step @ (g + self.gram.M @ step))
         if not self.loss.mean:
@@ -177,9 +178,9 @@ class Problem:
 
     def batch_grad(self, theta: np.ndarray, rows: np.ndarray, level: float) -> np.ndarray:
         """Unbiased estimate of the full gradient from ``rows`` (``level``: full loss, for rmse)."""
-        d = self.loss.grad(self._residuals(theta, rows), self.n, level)
+        d = self.loss.grad(self.residuals(theta, rows), self.n, level)
         return self._param_grad(d, rows)
 
     def exact_loss(self, theta: np.ndarray) -> float:
         """The loss computed from the residuals on the data, in original units."""
-        return self.loss.value(self._residuals(theta))
+        return self.loss.value(self.residuals(theta))
