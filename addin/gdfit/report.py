@@ -198,6 +198,7 @@ class PageSetup:
     landscape: bool = True
     fit_to_page: bool = True
     pages_tall: int = 1  # with fit_to_page: 0 lets a long sheet run on over as many pages as it needs
+    print_area: str | None = None  # e.g. "A1:N66": what a printout or PDF shows of the sheet
 
 
 @dataclass

@@ -127,7 +127,7 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     from .core.compare import compare
     from .core.data import as_dataset
     from .render.xlsx import render_workbook, save_workbook
-    from .training_report import DataSource, adjacent_block, training_report
+    from .training_report import DataSource, adjacent_block, lesson_start, training_report
 
     source_path = Path(path)
     lost = unkept_parts(source_path)
@@ -146,7 +146,8 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     frame, target_y, x_refs, y_ref = read_training_data(ws, x, y)
     const = fit_options.pop("fit_intercept", True)
     data = as_dataset(frame, target_y, fit_intercept=const)
-    cmp = compare(target_y, frame, const=const, **fit_options)
+    cmp = compare(target_y, frame, const=const, solver_options={"start": lesson_start(frame.shape[1], const)},
+                  **fit_options)
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
     report = renamed(report, sheet_names_for(report, wb))

@@ -13,16 +13,21 @@ from . import __version__
 from .layout import cell_a1, col_letter, parse_cell
 from .report import (ArrayFormula, ColumnRef, Formula, FormulaCell, Note, PageSetup, RangeRef,
                      Report, SheetSpec, Table)
-from .report_layout import auto_widths
+from .report_layout import auto_widths, footprints
 from .report_solver import SolverModel
-from .training_sheets import compare_sheet, formula_refs, gd_sheet, regression_sheet
+from .training_sheets import GD_TABLES_ROW, compare_sheet, formula_refs, gd_sheet, regression_sheet
 
-__all__ = ["DataSource", "training_report", "SHEETS"]
+__all__ = ["DataSource", "training_report", "SHEETS", "lesson_start"]
 
 #: The sheets gdfit writes, in order.
 SHEETS = ("Formula", "Solver", "Regression", "GD", "Compare")
 NUMBER = "0.000000"
 SEED_GUESS_SLOPE, SEED_GUESS_INTERCEPT = 1.0, 0.0  # the lesson's first guess: m = 1, b = 0
+
+
+def lesson_start(k: int, const: bool) -> list[float]:
+    """Solver's starting cells: the lesson's guess, every slope 1 and the intercept 0."""
+    return [SEED_GUESS_SLOPE] * k + ([SEED_GUESS_INTERCEPT] if const else [])
 
 
 @dataclass(frozen=True)
@@ -126,14 +131,15 @@ def solver_sheet(cmp, source: DataSource) -> SheetSpec:
     the Solver-equivalent's result and Answer Report."""
     const, k = cmp.closed.fit_intercept, len(source.x)
     names = [f"slope ({label})" for label in source.labels] + (["intercept"] if const else [])
-    start = [SEED_GUESS_SLOPE] * k + ([SEED_GUESS_INTERCEPT] if const else [])
+    start = lesson_start(k, const)
     top = 5
     coef_cells = [f"$B${top + j}" for j in range(k)]
     fitted = _prediction(source, coef_cells, f"$B${top + k}" if const else None)
     objective_row = top + len(names)
     rows = [[name, value] for name, value in zip(names, start)]
     rows.append(["SSE (objective)", _formula(f"=SUMPRODUCT(({{y}}-({fitted}))^2)", _refs(source))])
-    sheet = SheetSpec("Solver", page=PageSetup())
+    # Column B stays narrow: the Answer Report's long lines overflow into the empty cells beside them.
+    sheet = SheetSpec("Solver", page=PageSetup(), column_widths={"A": 26.0, "B": 16.0})
     sheet.notes += [
         Note("A1", "Solver: minimise SSE by changing the slope and intercept", "title", span=6),
         Note("A2", "Excel: Data > Solver opens this model ready; press Solve. It starts from the "
@@ -166,7 +172,16 @@ def training_report(cmp, source: DataSource, data, *, title: str = "gdfit traini
         widths = auto_widths(sheet)
         widths.update(sheet.column_widths)
         sheet.column_widths = {key: min(value, 60.0) for key, value in widths.items()}
+    _print_charts_only(sheets[3])
     return Report(sheets, title=title)
+
+
+def _print_charts_only(sheet: SheetSpec) -> None:
+    """Print (and export) the GD sheet's options and charts on one page, not its long tables."""
+    top = [rect for _, rect in footprints(sheet) if rect.min_row < GD_TABLES_ROW - 2]
+    last_row = max(r.max_row for r in top)
+    last_col = max(r.max_col for r in top)
+    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}")
 
 
 def adjacent_block(refs: list[RangeRef]) -> RangeRef | None:

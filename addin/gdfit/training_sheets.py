@@ -10,9 +10,10 @@ from .report import (ChartSpec, ColumnRef, Formula, Note, PageSetup, RangeRef, S
                      SheetSpec, Table)
 from .report_layout import contour_rows
 
-__all__ = ["regression_sheet", "gd_sheet", "compare_sheet", "formula_refs"]
+__all__ = ["regression_sheet", "gd_sheet", "compare_sheet", "formula_refs", "GD_TABLES_ROW"]
 
 NUMBER = "0.000000"
+GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-65)
 _SUMMARY_WIDTH = 9  # columns of the ToolPak's SUMMARY OUTPUT block
 
 
@@ -31,7 +32,9 @@ def regression_sheet(cmp, source, data) -> SheetSpec:
     const = cmp.closed.fit_intercept
     rows = regression_output(data.y, data.X, const=const, labels=list(source.labels),
                              residuals=True, standardized=True, probability=True)
-    sheet = SheetSpec("Regression", page=PageSetup())
+    # Fixed widths, as the ToolPak leaves them: General then shows as many digits as fit.
+    widths = {col_letter(c): 13.0 for c in range(2, _SUMMARY_WIDTH + 1)}
+    sheet = SheetSpec("Regression", page=PageSetup(), column_widths={"A": 20.0, **widths})
     sheet.tables.append(Table("A1", None, rows, id="summary"))
     residual_header = next(i for i, r in enumerate(rows) if r[0] == "Observation")
     first, last = residual_header + 2, residual_header + 1 + data.n  # 1-based sheet rows
@@ -77,7 +80,7 @@ def gd_sheet(cmp, source, data) -> SheetSpec:
     sheet.tables.append(Table("A4", ["Option", "Value"], _options_rows(fit), id="options"))
     history = fit.history
     header = [str(c) for c in history.columns]
-    hist_top = 52  # below the charts (rows 4-50 at the default row height)
+    hist_top = GD_TABLES_ROW
     sheet.tables.append(Table(f"A{hist_top}", header, history.to_numpy(dtype=float).tolist(),
                               ["0", "0.000000E+00", "0.00E+00", "0.000E+00"] + [NUMBER] * (len(header) - 4),
                               name="gd_history", id="history"))
@@ -91,7 +94,7 @@ def gd_sheet(cmp, source, data) -> SheetSpec:
                                               marker_size=4)],
                                   x_title=step, y_title=f"{loss_name} (log scale)", y_log=True))
     params = _parameter_names(source.labels, const)
-    sheet.charts.append(ChartSpec("scatter", f"Parameters by {step}", "N4",
+    sheet.charts.append(ChartSpec("scatter", f"Parameters by {step}", "D23",
                                   [SeriesSpec(name, hist("iteration"), hist(column), style="markers+line",
                                               marker_size=4)
                                    for name, column in zip(params, header[4:])],
@@ -130,14 +133,14 @@ def _contour(sheet: SheetSpec, cmp, data, header: list[str], right: int, top: in
     mark = lambda i: RangeRef("GD", f"{col_letter(right + 5)}{top + 1 + i}")  # noqa: E731
     mark_y = lambda i: RangeRef("GD", f"{col_letter(right + 6)}{top + 1 + i}")  # noqa: E731
     what = loss.upper() if loss in ("mse", "sse") else "SSE"
-    return ChartSpec("scatter", f"Loss surface: iso-{what} contours and the descent path", "D24", [
+    return ChartSpec("scatter", f"Loss surface: iso-{what} contours and the descent path", "D42", [
         SeriesSpec(f"iso-{what} contours", c("contours", names[0]), c("contours", names[1]), style="line",
                    line_width_pt=1.0, color="9DB9D6"),
         SeriesSpec("descent path", h(names[0]), h(names[1]), style="markers+line", marker_size=4,
                    line_width_pt=1.0, color="C0504D"),
         SeriesSpec("start", mark(0), mark_y(0), marker="triangle", marker_size=9, color="2E7D32"),
         SeriesSpec("closed-form optimum", mark(1), mark_y(1), marker="x", marker_size=10, color="000000"),
-    ], x_title=names[0], y_title=names[1], width_cm=24.0, height_cm=12.0)
+    ], x_title=names[0], y_title=names[1], width_cm=20.0, height_cm=12.0)
 
 
 def compare_sheet(cmp, source, data) -> SheetSpec:

@@ -45,9 +45,10 @@ def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, tit
     """A ``Data`` sheet holding ``frame`` and the training report on it; also the comparison."""
     from .core.compare import compare
     from .core.data import as_dataset
-    from .training_report import DataSource, adjacent_block, training_report
+    from .training_report import DataSource, lesson_start, training_report
 
-    cmp = compare(frame[y], frame[x], const=const, **fit_options)
+    cmp = compare(frame[y], frame[x], const=const, solver_options={"start": lesson_start(len(x), const)},
+                  **fit_options)
     if reproducible:
         cmp = _without_timings(cmp)
     data = as_dataset(frame[x], frame[y], fit_intercept=const)

@@ -243,3 +243,5 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = page.pages_tall
+    if page.print_area:
+        ws.print_area = page.print_area
