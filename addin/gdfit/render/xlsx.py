@@ -44,6 +44,9 @@ _NOTE_STYLE = {
     "caption": (Font(name=_FONT, italic=True, size=9, color="595959"), None),
 }
 
+# Excel shows a boolean as TRUE/FALSE by itself; LibreOffice shows 0/1 unless the format says so.
+_BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
+
 # Functions added in Excel 2010 and later are stored in files with an "_xlfn." prefix; without it
 # Excel shows #NAME?. Live Excel (xlwings) takes the plain names: this is the file format's.
 _FUTURE_FUNCTIONS = (
@@ -211,6 +214,8 @@ def _write_value(report: Report, ws: Worksheet, row: int, col: int, value: objec
     if kind == "text":
         # openpyxl reads a leading "=" as a formula and "#N/A" as an error: text stays text.
         cell.data_type = "s"
+    elif kind == "bool":
+        cell.number_format = _BOOLEAN_FORMAT
     return cell
 
 
