@@ -96,3 +96,29 @@ def test_console_script_version():
 def _root():
     from pathlib import Path
     return Path(__file__).resolve().parents[2]
+
+
+def test_compare_summary_and_solve_commands(tmp_path, capsys):
+    d = gdfit.datasets.ad_spend()
+    path = _write_csv(tmp_path, d)
+    assert main(["compare", path]) == 0
+    out = capsys.readouterr().out
+    for method in ("Gradient descent", "Closed form", "LINEST", "ToolPak Regression",
+                   "Solver-equivalent (GRG-like, Excel defaults)"):
+        assert method in out
+    assert main(["summary", path, "--residuals", "--confidence", "0.9"]) == 0
+    out = capsys.readouterr().out
+    rows = gdfit.regression_output(d.sales, d[["ad_spend"]], confidence=0.9, labels=True)
+    assert "SUMMARY OUTPUT" in out and "Lower 90.0%" in out and "RESIDUAL OUTPUT" in out
+    assert f"{rows[16][1]:.10g}" in out  # the intercept's coefficient
+    assert main(["solve", path]) == 0
+    out = capsys.readouterr().out
+    assert "Answer Report" in out and "Solver found a solution" in out
+    assert main(["summary", path, "--confidence", "1.5"]) == 2
+    assert "confidence" in capsys.readouterr().err
+
+
+def test_workbooks_command_writes_the_ad_spend_workbook(tmp_path, capsys):
+    assert main(["workbooks", "--out-dir", str(tmp_path)]) == 0
+    assert (tmp_path / "ad_spend.xlsx").is_file()
+    assert "ad_spend.xlsx" in capsys.readouterr().out
