@@ -23,7 +23,8 @@ def data_sheet(frame: pd.DataFrame, table: str, title: str) -> SheetSpec:
     rows = frame.to_numpy(dtype=float).tolist()
     return SheetSpec("Data", notes=[Note("A1", title, "title", span=4)],
                      tables=[Table("A3", [str(c) for c in frame.columns], rows, name=table)],
-                     column_widths={"A": 14, "B": 14}, freeze="A4", page=PageSetup(pages_tall=0))
+                     column_widths={"A": 14, "B": 14}, freeze="A4",
+                     page=PageSetup(pages_tall=1 if len(rows) <= 60 else 0))  # short data: one page
 
 
 def _without_timings(cmp):
