@@ -172,8 +172,9 @@ def training_report(cmp, source: DataSource, data, *, title: str = "gdfit traini
         widths = auto_widths(sheet)
         widths.update(sheet.column_widths)
         sheet.column_widths = {key: min(value, 60.0) for key, value in widths.items()}
-    _print_charts_only(sheets[3])
-    return Report(sheets, title=title)
+    report = Report(sheets, title=title)
+    _print_charts_only(report.sheet("GD"))
+    return report
 
 
 def _print_charts_only(sheet: SheetSpec) -> None:
