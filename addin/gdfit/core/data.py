@@ -5,11 +5,13 @@ passes its data through :func:`as_dataset`, so the one-line error messages are w
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
 import numpy as np
+
+from .moments import Moments, column_moments
 
 __all__ = ["InputError", "OptionError", "Dataset", "Scaler", "as_dataset", "fit_scaler",
            "check_choice", "check_positive", "check_int"]
@@ -25,12 +27,17 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """Validated numeric data: ``X`` is (n, p) float64, ``y`` is (n,) float64."""
+    """Validated numeric data: ``X`` is (n, p) float64, ``y`` is (n,) float64.
+
+    ``moments`` holds the column statistics of :mod:`gdfit.core.moments` when they were asked for
+    (None otherwise, or when the sums overflow).
+    """
 
     X: np.ndarray
     y: np.ndarray
     labels: tuple[str, ...]
     y_label: str
+    moments: Moments | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -97,12 +104,32 @@ def _check_finite(arr: np.ndarray, arg: str) -> None:
     raise InputError(f"{arg} has {value} at {where}; remove or fill missing and infinite values.")
 
 
+def _finite_moments(X: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> Moments | None:
+    """The moments, whose finite sums prove the data finite; else the exact scan names the cell."""
+    m = column_moments(X, y)
+    if m.finite:
+        return m
+    _check_finite(y, y_name)
+    _check_finite(X, x_name)
+    return None  # finite values too large to sum: the caller computes without the moments
+
+
+def _check_constant(X: np.ndarray, labels: tuple[str, ...], m: Moments | None, x_name: str) -> None:
+    candidates = range(X.shape[1]) if m is None else m.maybe_constant()
+    for j in candidates:
+        if np.all(X[:, j] == X[0, j]):
+            raise InputError(f"{x_name} column {labels[j]!r} is constant (every row = {X[0, j]:g}); "
+                             "remove it, it duplicates the intercept.")
+
+
 def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: bool = False,
-               x_name: str = "X", y_name: str = "y") -> Dataset:
+               moments: bool = False, x_name: str = "X", y_name: str = "y") -> Dataset:
     """Validate ``X`` and ``y`` and return them as float64 arrays with labels.
 
     ``X`` may be a 2-D array, a 1-D array (one feature), a DataFrame (column names become labels),
     ``None`` or an (n, 0) array (intercept-only model). ``y`` may be 1-D or a single column.
+    ``moments=True`` gathers the column statistics in the pass that checks the values are finite.
+    Float64 arrays in C order are used as they are, never copied.
     """
     y_labels, y_values = _labels_and_values(y, None)
     y_arr = _to_float(y_values, y_name)
@@ -122,8 +149,13 @@ def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: b
     if X_arr.shape[0] != n:
         raise InputError(f"{x_name} has {X_arr.shape[0]} rows but {y_name} has {n}; "
                          "give both ranges the same number of rows.")
-    _check_finite(y_arr, y_name)
-    _check_finite(X_arr, x_name)
+    X_arr, y_arr = np.ascontiguousarray(X_arr), np.ascontiguousarray(y_arr)
+    stats = None
+    if moments:
+        stats = _finite_moments(X_arr, y_arr, x_name, y_name)
+    else:
+        _check_finite(y_arr, y_name)
+        _check_finite(X_arr, x_name)
     p = X_arr.shape[1]
     if labels is None or len(labels) != p:
         labels = tuple(f"x{j + 1}" for j in range(p)) if p > 1 else (("x",) if p == 1 else ())
@@ -134,12 +166,9 @@ def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: b
         raise InputError(f"{y_name} has {n} row(s) but the model has {n_params} parameters; "
                          f"give at least {n_params} rows or fewer columns.")
     if reject_constant and fit_intercept:
-        for j in range(p):
-            if np.ptp(X_arr[:, j]) == 0:
-                raise InputError(f"{x_name} column {labels[j]!r} is constant (every row = {X_arr[0, j]:g}); "
-                                 "remove it, it duplicates the intercept.")
+        _check_constant(X_arr, tuple(labels), stats, x_name)
     y_label = y_labels[0] if y_labels else "y"
-    return Dataset(np.ascontiguousarray(X_arr), np.ascontiguousarray(y_arr), tuple(labels), y_label)
+    return Dataset(X_arr, y_arr, tuple(labels), y_label, stats)
 
 
 @dataclass(frozen=True)
@@ -174,15 +203,21 @@ class Scaler:
         return out
 
 
-def fit_scaler(X: np.ndarray, *, fit_intercept: bool, mode: str = "auto") -> Scaler:
+def fit_scaler(X: np.ndarray, *, fit_intercept: bool, mode: str = "auto",
+               moments: Moments | None = None) -> Scaler:
     """Standardise columns (mean 0, sd 1) when there is an intercept; otherwise divide by the RMS.
 
-    ``mode="none"`` returns the identity, which runs gradient descent on the raw data.
+    ``mode="none"`` returns the identity, which runs gradient descent on the raw data. With the
+    data's ``moments`` no pass over ``X`` is needed.
     """
     p = X.shape[1]
     if mode == "none" or p == 0:
         return Scaler(np.zeros(p), np.ones(p))
-    if fit_intercept:
+    if moments is not None:
+        center = moments.mean()[:p] if fit_intercept else np.zeros(p)
+        spread = moments.variance() if fit_intercept else moments.mean_square()
+        scale = np.sqrt(spread[:p])
+    elif fit_intercept:
         center = X.mean(axis=0)
         scale = X.std(axis=0)
     else:

@@ -188,9 +188,10 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
                           f"are {valid}.")
     settings, progress = check_options({name: value for name, value in locals().items()
                                         if name in OPTION_NAMES})
-    data = as_dataset(X, y, fit_intercept=settings.fit_intercept, reject_constant=True)
+    data = as_dataset(X, y, fit_intercept=settings.fit_intercept, reject_constant=True, moments=True)
     check_against_data(settings, data.n, data.p)
-    scaler = fit_scaler(data.X, fit_intercept=settings.fit_intercept, mode=settings.scale)
+    scaler = fit_scaler(data.X, fit_intercept=settings.fit_intercept, mode=settings.scale,
+                        moments=data.moments)
     problem = Problem(data, get_loss(settings.loss, settings.huber_delta), scaler,
                       settings.fit_intercept, settings.stochastic)
     results = [_fit_one(problem, settings, data.labels, k, progress) for k in range(settings.n_starts)]
@@ -213,7 +214,8 @@ def _start_point(problem: Problem, settings: Settings, k: int, rng: np.random.Ge
     # Random starts are drawn on standardised columns, at the spread of y, whatever ``scale`` is.
     spread = float(np.std(problem.y)) or 1.0
     std = (problem.scaler if settings.scale == "auto"
-           else fit_scaler(problem.X, fit_intercept=settings.fit_intercept, mode="auto"))
+           else fit_scaler(problem.X, fit_intercept=settings.fit_intercept, mode="auto",
+                           moments=problem.moments))
     coef_std = rng.normal(0.0, spread, problem.p)
     intercept_std = float(rng.normal(problem.offset, spread)) if settings.fit_intercept else 0.0
     coef, intercept = std.to_original(coef_std, intercept_std)

@@ -5,9 +5,10 @@ Parameters are ``theta = [w_s..., b_s]`` in the optimizer's units: standardised 
 scaled copy of ``X`` is never formed: predictions use the original-unit coefficients, and the
 gradient is mapped back through the scaling, so memory stays at the size of ``X``.
 
-For the squared losses one pass over the data in row chunks gathers ``M = AᵀA``, ``q = Aᵀ(y - c)``
-and ``(y - c)ᵀ(y - c)`` of the scaled design ``A`` (columns, then the ones column of the intercept;
-``c`` is the mean of ``y`` when there is an intercept, which keeps the sums small). Each full-batch
+For the squared losses ``M = AᵀA``, ``q = Aᵀ(y - c)`` and ``(y - c)ᵀ(y - c)`` of the scaled design
+``A`` (columns, then the ones column of the intercept; ``c`` is the mean of ``y`` when there is an
+intercept, which keeps the sums small) come from the moments gathered while the data were checked
+(:mod:`gdfit.core.moments`), or else from one pass over the data in row chunks. Each full-batch
 value and gradient is then O(p²) and the iterates are those of the data-pass formulas.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from .data import Dataset, Scaler
 from .losses import Loss
+from .moments import Moments, scaled_gram
 
 __all__ = ["Gram", "Problem", "gram"]
 
@@ -35,11 +37,14 @@ class Gram(NamedTuple):
 
 
 def gram(X: np.ndarray, y: np.ndarray, scaler: Scaler, fit_intercept: bool, offset: float,
-         row_norms: bool = False) -> Gram:
-    """One chunked pass over ``X``; temporaries are one chunk, never a copy of ``X``.
+         row_norms: bool = False, moments: Moments | None = None) -> Gram:
+    """The statistics from ``moments``, else one chunked pass over ``X``; never a copy of ``X``.
 
     ``row_max`` (the longest scaled row, for the stochastic step size) is 0 unless ``row_norms``.
     """
+    if moments is not None:
+        M, q, yy = scaled_gram(moments, scaler.center, scaler.scale, offset, fit_intercept)
+        return Gram(M, q, yy, longest_row(X, scaler, fit_intercept) if row_norms else 0.0)
     n, p = X.shape
     k = p + int(fit_intercept)
     M, q = np.zeros((k, k)), np.zeros(k)
@@ -64,6 +69,18 @@ def gram(X: np.ndarray, y: np.ndarray, scaler: Scaler, fit_intercept: bool, offs
     return Gram(M, q, yy, row_max)
 
 
+def longest_row(X: np.ndarray, scaler: Scaler, fit_intercept: bool) -> float:
+    """The largest squared norm of a row of the scaled design ``A`` (one chunked pass)."""
+    n, p = X.shape
+    step = max(1, _CHUNK_ELEMENTS // max(p, 1))
+    longest = 0.0
+    for i in range(0, n, step):
+        Z = X[i:i + step] - scaler.center
+        Z /= scaler.scale
+        longest = max(longest, float(np.einsum("ij,ij->i", Z, Z).max()) if p else 0.0)
+    return longest + fit_intercept
+
+
 class Problem:
     """Loss value and gradient at ``theta`` on all rows or on a batch of rows."""
 
@@ -73,10 +90,12 @@ class Problem:
         self.n, self.p = data.X.shape
         self.fit_intercept = fit_intercept
         self.size = self.p + int(fit_intercept)
+        self.moments = data.moments
         # Shifting the intercept by mean(y) is exact algebra; it keeps the Gram sums small.
-        self.offset = float(np.mean(data.y)) if fit_intercept else 0.0
-        self.gram = (gram(data.X, data.y, scaler, fit_intercept, self.offset, row_norms=stochastic)
-                     if loss.smooth else None)
+        mean_y = data.moments.mean()[-1] if data.moments is not None else np.mean(data.y)
+        self.offset = float(mean_y) if fit_intercept else 0.0
+        self.gram = (gram(data.X, data.y, scaler, fit_intercept, self.offset, row_norms=stochastic,
+                          moments=data.moments) if loss.smooth else None)
 
     @property
     def quadratic(self) -> bool:
@@ -126,7 +145,10 @@ class Problem:
         """Predictions minus y on all rows (or on ``rows``)."""
         coef, intercept = self.to_original(theta)
         X, y = (self.X, self.y) if rows is None else (self.X[rows], self.y[rows])
-        return X @ coef + intercept - y
+        r = X @ coef
+        r += intercept  # in place: one temporary the length of y, not three
+        r -= y
+        return r
 
     def _param_grad(self, d: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         X = self.X if rows is None else self.X[rows]
