@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .epochs import affine_epoch
 from .fit_messages import describe
 from .objective import Problem
 from .optimizers import Optimizer
 from .options import Settings
-from .schedules import PATIENCE, Plateau, armijo, auto_step, observe, schedule_factor
+from .schedules import PATIENCE, Plateau, armijo, auto_step, observe, schedule_factor, schedule_factors
 from .trace import Row, Trace
 
 __all__ = ["Context", "Outcome", "train"]
@@ -44,6 +45,7 @@ class Context:
     grad0: np.ndarray
     ref_grad: float
     patience: int
+    composed: bool  # epochs are products of affine maps (plain optimizer, squared loss)
 
     @classmethod
     def build(cls, problem: Problem, settings: Settings, opt: Optimizer, rng: np.random.Generator,
@@ -64,8 +66,10 @@ class Context:
         # A subgradient zig-zags across the kinks of a valley in ``size`` dimensions before a run
         # of non-improving steps means that the step, not the direction, is too large.
         patience = PATIENCE if loss.smooth else PATIENCE + 2 * problem.size - 2
+        composed = settings.stochastic and settings.optimizer == "plain" and loss.kind == "squared"
         return cls(problem, settings, opt, rng, progress, clock, batch, schedule, base, L, lam,
-                   auto and loss.root and bool(L) and np.isfinite(L), value0, grad0, ref, patience)
+                   auto and loss.root and bool(L) and np.isfinite(L), value0, grad0, ref, patience,
+                   composed)
 
     def step_size(self, updates: int, halvings: int, level: float) -> float:
         base = self.base_lr
@@ -75,6 +79,10 @@ class Context:
             if curvature and np.isfinite(curvature):
                 base = self.base_lr * self.lipschitz / curvature
         return base * schedule_factor(self.schedule, updates) * 0.5 ** halvings
+
+    def step_sizes(self, updates: int, count: int, halvings: int, level: float) -> np.ndarray:
+        """:meth:`step_size` for ``count`` updates in a row at one loss ``level`` (an epoch)."""
+        return self.step_size(0, halvings, level) * schedule_factors(self.schedule, updates, count)
 
 
 def _reference_gradient(problem: Problem, grad0: np.ndarray) -> float:
@@ -182,6 +190,12 @@ def _iterate(ctx: Context, st: State) -> str:
         return _full_step(ctx, st)
     n, b, level = ctx.problem.n, ctx.batch, st.value
     order = ctx.rng.permutation(n)
+    if ctx.composed:
+        rates = ctx.step_sizes(st.updates, -(-n // b), st.halvings, level)
+        theta = affine_epoch(ctx.problem, st.theta, order, b, rates, level)
+        if theta is not None:  # else the step-by-step loop finds where it blew up
+            st.theta, st.lr, st.updates = theta, float(rates[-1]), st.updates + rates.shape[0]
+            return "ok"
     for i in range(0, n, b):
         g = ctx.problem.batch_grad(st.theta, order[i:i + b], level)
         direction, st.opt_state = ctx.opt.update(g, st.opt_state)

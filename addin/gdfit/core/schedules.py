@@ -24,7 +24,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["SCHEDULES", "INVSCALING_POWER", "PATIENCE", "schedule_factor", "Plateau", "observe",
+__all__ = ["SCHEDULES", "INVSCALING_POWER", "PATIENCE", "schedule_factor", "schedule_factors",
+           "Plateau", "observe",
            "armijo", "auto_step"]
 
 SCHEDULES = ("constant", "invscaling", "adaptive")
@@ -47,6 +48,13 @@ def schedule_factor(name: str, updates: int) -> float:
     if name == "invscaling":
         return float((updates + 1) ** -INVSCALING_POWER)
     return 1.0
+
+
+def schedule_factors(name: str, updates: int, count: int) -> np.ndarray:
+    """:func:`schedule_factor` for the ``count`` updates after ``updates`` earlier ones."""
+    if name == "invscaling":
+        return (np.arange(updates + 1, updates + count + 1, dtype=float)) ** -INVSCALING_POWER
+    return np.ones(count)
 
 
 class Plateau(NamedTuple):
