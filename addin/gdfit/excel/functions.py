@@ -1,0 +1,212 @@
+"""What each worksheet function computes: Excel-shaped arguments in, rows of cells out.
+
+Each function validates its arguments with :mod:`gdfit.excel.convert`, calls the core
+(``fit``, ``regression_stats``, ``regression_output``, ``solve``, ``compare``) and returns rows
+for Excel. Fits, comparisons and Solver runs are shared through :data:`cache.RESULTS`, keyed by
+the numbers and the options, so ``GD_FIT``, ``GD_HISTORY`` and ``GD_PREDICT`` on the same data
+run one gradient descent, and a recalculation with unchanged inputs runs none. Every fit is
+seeded and capped in time (``max_time``); a capped fit is returned as it stands, flagged not
+converged (see ``GD_STATUS``).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.compare import compare
+from ..core.data import InputError, check_choice
+from ..core.fit import ConvergenceWarning, FitResult
+from ..core.fit import fit as run_fit
+from ..core.losses import ALIASES, LOSSES, get_loss
+from ..core.solver import SOLVER_LABEL, solve
+from ..core.stats import linest_dataset, regression_output, regression_stats
+from . import convert
+from .cache import RESULTS, content_key
+from .convert import ExcelData
+
+__all__ = ["fit_options", "fitted", "fit_block", "history_rows", "status_rows", "predict_rows",
+           "loss_value", "learning_rate_rows", "summary_rows", "solver_rows", "compare_rows"]
+
+DEFAULT_MAX_ITER = 1000
+
+
+def fit_options(learning_rate: Any = None, max_iter: Any = None, loss: Any = None,
+                method: Any = None, batch_size: Any = None, seed: Any = None,
+                max_time: Any = None) -> dict[str, Any]:
+    """The optional arguments shared by the fitting functions, with their defaults."""
+    return {"learning_rate": convert.learning_rate(learning_rate),
+            "max_iter": convert.option(max_iter, DEFAULT_MAX_ITER),
+            "loss": convert.option(loss, "mse"), "method": convert.option(method, "gd"),
+            "batch_size": convert.option(batch_size, None), "seed": convert.option(seed, 0),
+            "max_time": convert.max_time(max_time)}
+
+
+def _frame(data: ExcelData) -> pd.DataFrame:
+    return pd.DataFrame(data.X, columns=list(data.labels))
+
+
+def _quietly(call):
+    # A capped or unconverged fit is reported in its result (GD_STATUS); a warning printed
+    # into Excel's Python console helps no one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return call()
+
+
+def _fit(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
+    linest_dataset(data.y, data.X, const)  # row-count checks, worded with Excel's names
+    return _quietly(lambda: run_fit(_frame(data), data.y, fit_intercept=const, **options))
+
+
+def fitted(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
+    """The gradient-descent fit of ``data``, computed once per distinct content and options."""
+    key = content_key("fit", data.X, data.y, data.labels, const, sorted(options.items()))
+    return RESULTS.get(key, lambda: _fit(data, const, options))
+
+
+def _prepare(known_y: Any, known_x: Any, constant: Any, fit_args: tuple) -> tuple:
+    data = convert.excel_data(known_y, known_x)
+    const = convert.flag("constant", constant, True)
+    return data, const, fitted(data, const, fit_options(*fit_args))
+
+
+def _stats(data: ExcelData, const: bool, fit: FitResult):
+    return regression_stats(data.y, data.X, fit.coef, fit.intercept if const else None, const)
+
+
+def fit_block(known_y, known_x, constant, stats, *fit_args) -> list[list[Any]]:
+    """GD_FIT: LINEST's array (1 row, or 5 with ``stats``) at the gradient-descent solution."""
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    show = convert.flag("stats", stats, False)
+    return convert.cells(_stats(data, const, fit).linest_block(stats=show))
+
+
+def history_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
+    """GD_HISTORY: the iteration table with its header row."""
+    _, _, fit = _prepare(known_y, known_x, constant, fit_args)
+    header = [str(c) for c in fit.history.columns]
+    return [header] + convert.cells(fit.history.to_numpy(dtype=float))
+
+
+def status_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
+    """GD_STATUS: whether the fit converged, how far it went and why it stopped."""
+    _, _, fit = _prepare(known_y, known_x, constant, fit_args)
+    return convert.cells([["converged", fit.converged], ["diverged", fit.diverged],
+                          ["iterations", fit.n_iter], [f"final {fit.loss_name}", fit.loss],
+                          ["learning rate", fit.learning_rate], ["seconds", fit.seconds],
+                          ["stopped because", fit.message]])
+
+
+def predict_rows(known_y, known_x, new_x, constant, *fit_args) -> list[list[Any]]:
+    """GD_PREDICT: fitted values at ``new_x`` (default: the known x), shaped like TREND's."""
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    X_new = data.X if new_x is None else convert.excel_block(
+        new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
+    k = data.X.shape[1]
+    if X_new.shape[1] != k:
+        unit = "row" if data.by_row else "column"
+        raise InputError(f"new_x has {X_new.shape[1]} {unit}(s) but known_x has {k}; give one "
+                         f"{unit} per x variable (TREND would show #REF!).")
+    predicted = X_new @ fit.coef + fit.intercept  # the fitted line itself, at other x
+    return convert.cells([predicted] if data.by_row else predicted[:, None])
+
+
+def _loss_name(loss: Any) -> str:
+    name = check_choice("loss", convert.option(loss, "mse"), (*LOSSES, *ALIASES))
+    return ALIASES.get(name, name)
+
+
+def loss_value(known_y, known_x, coefficients, loss) -> float:
+    """GD_LOSS: the loss of given coefficients (LINEST's order: last slope first, intercept last)."""
+    data = convert.excel_data(known_y, known_x)
+    values = convert.excel_block(coefficients, "coefficients", skip_blank=False).reshape(-1)
+    k = data.X.shape[1]
+    if values.size not in (k, k + 1):
+        raise InputError(f"coefficients has {values.size} value(s) but known_x has {k} "
+                         f"column(s); give {k + 1} values as LINEST returns them (slopes from "
+                         f"the last column to the first, then the intercept), or {k} for a "
+                         "line through the origin.")
+    const = values.size == k + 1
+    coef = values[:k][::-1]
+    st = regression_stats(data.y, data.X, coef, float(values[k]) if const else None, const)
+    return float(get_loss(_loss_name(loss)).value(st.fitted - st.y))
+
+
+def learning_rate_rows(known_x, loss, constant, known_y, method, batch_size) -> list[list[Any]]:
+    """GD_LEARNING_RATE: the automatic step 1/L and the largest stable step 2/L for the data."""
+    name = _loss_name(loss)
+    const = convert.flag("constant", constant, True)
+    if known_y is None:
+        if not LOSSES[name].smooth or LOSSES[name].root:
+            raise InputError(f"loss {name!r} needs known_y: its step depends on the size of the "
+                             "errors; give known_y as the 4th argument.")
+        X = convert.excel_block(known_x, "known_x", header=True)
+        y = np.zeros(X.shape[0])
+    else:
+        data = convert.excel_data(known_y, known_x)
+        X, y = data.X, data.y
+    fit = _quietly(lambda: run_fit(
+        X, y, max_iter=0, loss=name, method=convert.option(method, "gd"),
+        batch_size=convert.option(batch_size, None), fit_intercept=const))
+    limit = math.nan if fit.stable_limit is None else fit.stable_limit
+    return convert.cells([["auto learning rate", "largest stable rate (2/L)"],
+                          [fit.learning_rate, limit]])
+
+
+def _confidence(value: Any) -> Any:
+    value = convert.option(value, 0.95)
+    # The ToolPak's box takes a percentage (95); accept both spellings.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 < value < 100:
+        return value / 100.0
+    return value
+
+
+def summary_rows(known_y, known_x, constant, confidence, *fit_args) -> list[list[Any]]:
+    """GD_SUMMARY: the ToolPak's SUMMARY OUTPUT computed at the gradient-descent solution."""
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    rows = regression_output(data.y, data.X, const=const, confidence=_confidence(confidence),
+                             labels=list(data.labels) if data.has_header else None,
+                             coef=fit.coef, intercept=fit.intercept if const else None)
+    return convert.cells(rows)
+
+
+def _linest_names(data: ExcelData, const: bool) -> list[str]:
+    return [f"slope ({label})" for label in reversed(data.labels)] + (["intercept"] if const else [])
+
+
+def solver_rows(known_y, known_x, constant, start, nonnegative, max_time) -> list[list[Any]]:
+    """GD_SOLVER: the Solver-equivalent's answer, variables in LINEST's order."""
+    data = convert.excel_data(known_y, known_x)
+    const = convert.flag("constant", constant, True)
+    nonneg = convert.flag("nonnegative", nonnegative, True)
+    seconds = convert.max_time(max_time)
+    k = data.X.shape[1]
+    first = None
+    if start is not None:
+        values = convert.excel_block(start, "start", skip_blank=False).reshape(-1)
+        # LINEST order (last slope first, intercept last) to Solver's (X's columns, intercept).
+        first = np.append(values[:k][::-1], values[k:]) if values.size >= k else values
+    key = content_key("solve", data.X, data.y, const, first, nonneg, seconds)
+    result = RESULTS.get(key, lambda: solve(data.y, data.X, const=const, start=first,
+                                            assume_nonnegative=nonneg, max_time=seconds))
+    values = list(result.coef[::-1]) + ([result.intercept] if const else [])
+    rows = [[SOLVER_LABEL, "value"]] + [[n, v] for n, v in zip(_linest_names(data, const), values)]
+    rows += [["SSE", result.sse], ["iterations", result.n_iter], ["status code", result.status],
+             ["message", result.message]]
+    return convert.cells(rows)
+
+
+def compare_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
+    """GD_COMPARE: the parity table, gradient descent next to Excel's ways, with its header."""
+    data = convert.excel_data(known_y, known_x)
+    const = convert.flag("constant", constant, True)
+    options = fit_options(*fit_args)
+    key = content_key("compare", data.X, data.y, data.labels, const, sorted(options.items()))
+    cmp = RESULTS.get(key, lambda: _quietly(lambda: compare(
+        data.y, _frame(data), const=const, solver_options={"max_time": options["max_time"]},
+        **options)))
+    return convert.cells(cmp.rows())
