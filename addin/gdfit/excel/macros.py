@@ -1,0 +1,149 @@
+"""The ribbon's Train button: fit the selected data and draw gdfit's sheets into the open book.
+
+``main()`` is what the add-in's ``RunMain`` callback runs (``import gdfit; gdfit.main()``);
+it calls :func:`train` on the calling book. ``train`` works on any xlwings Book -- Excel through
+the classic add-in, or xlwings' remote engine in tests -- and builds the whole report before it
+touches the book, which ``render.live`` then draws all or nothing.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.data import as_dataset
+from ..core.fit import ConvergenceWarning
+from ..render.live import LiveResult, owned_names, render_book, uses_com
+from ..report import typed_literal
+from . import convert
+from .selection import DataRanges, choose_ranges, read_data
+from .settings import SETTINGS_RANGE, SETTINGS_SHEET, TrainSettings, parse_settings, settings_sheet
+from .solver_live import add_solver_block, run_excel_solver, solver_available
+
+__all__ = ["main", "train", "TrainOutcome", "StatusBar"]
+
+
+@dataclass
+class TrainOutcome:
+    """What a Train run fitted and drew."""
+
+    ranges: DataRanges
+    comparison: Any
+    drawn: LiveResult
+    excel_solver: str | None  # Excel's Solver's message (or why it failed); None: no Solver here
+
+
+class StatusBar:
+    """Excel's status bar for progress, given back to Excel afterwards; silent where absent."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        try:
+            self.before = app.status_bar
+            self.works = True
+        except NotImplementedError:  # e.g. the remote engine has no status bar
+            self.works = False
+
+    def __call__(self, text: str) -> None:
+        if self.works:
+            self.app.status_bar = text
+
+    def progress(self, done: int, total: int, loss: float) -> None:
+        self(f"gdfit: gradient descent {done}/{total}, loss {loss:.6g}")
+
+    def close(self) -> None:
+        if self.works:
+            self.app.status_bar = self.before or False  # False hands it back to Excel
+
+
+def _gdfit_sheets(book) -> set[str]:
+    from ..book import OWNER_NAME
+    return {s.name for s in book.sheets if OWNER_NAME in owned_names(s)} | {SETTINGS_SHEET}
+
+
+def _settings(book) -> TrainSettings | None:
+    sheet = next((s for s in book.sheets if s.name.lower() == SETTINGS_SHEET.lower()), None)
+    if sheet is None:
+        return None
+    return parse_settings(sheet.range(SETTINGS_RANGE).options(ndim=2).value)
+
+
+def _report(book, status: StatusBar, com: bool):
+    """Everything computed and laid out before the book is touched."""
+    from ..core.compare import compare
+    from ..training_report import training_report
+
+    settings = _settings(book)
+    ranges = choose_ranges(book, settings, _gdfit_sheets(book))
+    frame, y, source = read_data(book, ranges)
+    options = (settings or TrainSettings()).fit_options()
+    const = options.pop("const")
+    data = as_dataset(frame, y, fit_intercept=const, x_name="the x cells", y_name="the y cells")
+    status("gdfit: fitting...")
+    with warnings.catch_warnings():  # the GD sheet states it when the descent did not converge
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cmp = compare(y, frame, const=const, progress=status.progress, **options)
+    report = training_report(cmp, source, data, title=f"gdfit: {book.name}")
+    live_solver = solver_available(book, com)
+    anchor = add_solver_block(report, live_solver)
+    if settings is None:
+        report.sheets.append(settings_sheet(ranges.recorded(TrainSettings())))
+    return report, ranges, cmp, (anchor if live_solver else None)
+
+
+def train(book, *, com: bool | None = None) -> TrainOutcome | None:
+    """Fit the selected data (see ``gdfit.excel.selection``) and draw the training sheets.
+
+    Parameters
+    ----------
+    book : xlwings.Book
+    com : bool, optional
+        Use the Excel object model (Windows Excel); default: detected.
+
+    Returns
+    -------
+    TrainOutcome, or None when the data or the settings were refused: the one-line reason is
+    shown in an alert, and the book is unchanged.
+    """
+    com = uses_com(book) if com is None else com
+    status = StatusBar(book.app)
+    try:
+        status("gdfit: reading the data...")
+        report, ranges, cmp, solver_cell = _report(book, status, com)
+        status("gdfit: drawing the sheets...")
+        drawn = render_book(report, book, com=com)
+        message = None
+        if solver_cell is not None:
+            status("gdfit: running Excel's Solver...")
+            message = _excel_solver(book, report, drawn)
+            book.sheets[drawn.sheets["Compare"]].range(solver_cell).value = \
+                typed_literal(f"Excel's Solver: {message}")
+        book.sheets[drawn.sheets["Compare"]].activate()
+        return TrainOutcome(ranges, cmp, drawn, message)
+    except ValueError as exc:  # the analyst's to fix: one line, nothing drawn
+        _alert(book.app, convert.message("gdfit Train", exc))
+        return None
+    finally:
+        status.close()
+
+
+def _excel_solver(book, report, drawn: LiveResult) -> str:
+    """Excel's Solver's message; a failure (the sheets are drawn by now) is said, not raised."""
+    try:
+        return run_excel_solver(book, report, drawn.sheets)[1]
+    except Exception as exc:  # noqa: BLE001 - pywintypes.com_error from the Solver add-in
+        return f"could not run ({' '.join(str(exc).split())[:200]}); see the Solver row above."
+
+
+def _alert(app, text: str) -> None:
+    try:
+        app.alert(text, title="gdfit")
+    except NotImplementedError:
+        pass
+
+
+def main() -> None:
+    """RunPython entry point of the add-in's Train button: train the calling book."""
+    import xlwings as xw
+
+    train(xw.Book.caller())
