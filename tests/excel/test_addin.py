@@ -1,0 +1,128 @@
+"""gdfit.xlam: xlwings' ribbon template with a gdfit tab and gdfit's settings, nothing else."""
+import argparse
+import io
+import re
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+
+import warnings
+
+import pytest
+
+from gdfit.excel import addin
+from gdfit.excel.addin import AddinError, add_addin_command, build_addin, install_addin
+
+CUSTOM_UI = "{http://schemas.microsoft.com/office/2006/01/customui}"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CHANGED = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_addin(tmp_path_factory.mktemp("addin") / "gdfit.xlam")
+
+
+def test_the_add_in_is_a_valid_package_of_the_templates_parts(built):
+    with zipfile.ZipFile(built) as package, zipfile.ZipFile(addin.template_path()) as template:
+        assert package.testzip() is None
+        assert package.namelist() == template.namelist()
+        changed = {n for n in template.namelist() if package.read(n) != template.read(n)}
+        assert changed == CHANGED
+        for name in template.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                ET.fromstring(package.read(name))  # every XML part still parses
+
+
+def VBA_Parser(path):
+    """oletools' reader of the VBA project (its import warns about pyparsing's renames)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oletools.olevba import VBA_Parser as parser
+    return parser(path)
+
+
+def _vba_procedures(path):
+    """``Module.Procedure`` for every Sub and Function of the VBA project."""
+    parser = VBA_Parser(str(path))
+    found = set()
+    for _, _, module_file, code in parser.extract_macros():
+        module = module_file.rsplit(".", 1)[0]
+        found |= {f"{module}.{name}" for name in
+                  re.findall(r"^\s*(?:Public\s+|Private\s+)?(?:Sub|Function)\s+(\w+)", code, re.M)}
+    parser.close()
+    return found
+
+
+def test_the_ribbon_has_a_large_train_button_on_a_macro_the_vba_project_has(built):
+    with zipfile.ZipFile(built) as package:
+        ribbon = ET.fromstring(package.read("customUI/customUI.xml"))
+    tabs = ribbon.findall(f"{CUSTOM_UI}ribbon/{CUSTOM_UI}tabs/{CUSTOM_UI}tab")
+    assert [t.get("label") for t in tabs] == ["gdfit"]
+    buttons = tabs[0].findall(f".//{CUSTOM_UI}button")
+    assert [(b.get("label"), b.get("size")) for b in buttons] == [("Train", "large")]
+    actions = {el.get("onAction") for el in ribbon.iter() if el.get("onAction")}
+    assert actions == {"RibbonMyAddin.RunMain"}
+    assert actions <= _vba_procedures(built)
+    parser = VBA_Parser(str(built))
+    ribbon_code = next(code for _, _, name, code in parser.extract_macros()
+                       if name.startswith("RibbonMyAddin"))
+    parser.close()
+    # The callback imports the module named like the file: gdfit.xlam runs gdfit.main().
+    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in ribbon_code
+    assert "Sub RunMain(control As IRibbonControl)" in ribbon_code
+
+
+def test_the_conf_sheet_is_active_and_names_the_udf_module(built):
+    with zipfile.ZipFile(built) as package:
+        workbook = ET.fromstring(package.read("xl/workbook.xml"))
+        sheet = ET.fromstring(package.read("xl/worksheets/sheet1.xml"))
+        strings = [("".join(t.text or "" for t in si.iter(f"{MAIN}t")))
+                   for si in ET.fromstring(package.read("xl/sharedStrings.xml"))]
+    assert [s.get("name") for s in workbook.iter(f"{MAIN}sheet")] == ["myaddin.conf"]
+    settings = {}
+    for row in sheet.iter(f"{MAIN}row"):
+        cells = row.findall(f"{MAIN}c")
+        key = strings[int(cells[0].find(f"{MAIN}v").text)] if cells and cells[0].get("t") == "s" else None
+        if key and len(cells) > 1:
+            value = cells[1].find(f"{MAIN}is/{MAIN}t")
+            settings[key] = value.text if value is not None else cells[1].find(f"{MAIN}v").text
+        elif key:
+            settings[key] = None
+    assert settings == {"Interpreter_Win": None, "Interpreter_Mac": None, "PYTHONPATH": None,
+                        "Conda Path": None, "Conda Env": None, "UDF Modules": "gdfit.excel.udfs",
+                        "Debug UDFs": "0", "Use UDF Server": "0", "Show Console": "0"}
+
+
+def test_office_prefixes_named_in_ignorable_stay_declared(built):
+    with zipfile.ZipFile(built) as package:
+        for name in CHANGED:
+            data = package.read(name)
+            declared = {prefix for _, (prefix, _) in ET.iterparse(io.BytesIO(data), ("start-ns",))}
+            root = ET.fromstring(data)
+            mc = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable"
+            assert set((root.get(mc) or "").split()) <= declared, name
+
+
+def test_the_file_must_be_called_gdfit_xlam(tmp_path):
+    with pytest.raises(AddinError, match="must be named gdfit.xlam"):
+        build_addin(tmp_path / "other.xlam")
+    assert build_addin(tmp_path) == tmp_path / "gdfit.xlam"
+
+
+@pytest.mark.skipif(sys.platform.startswith(("win", "darwin")), reason="checks the refusal on Linux")
+def test_install_says_in_one_line_that_excel_is_not_here():
+    with pytest.raises(AddinError, match=r"^Excel is not available on this system \(linux\); run "
+                                         r"'gdfit addin build' and install gdfit.xlam on Windows or macOS.$"):
+        install_addin()
+
+
+def test_the_addin_command_builds_the_file(tmp_path, capsys):
+    parser = argparse.ArgumentParser(prog="gdfit")
+    add_addin_command(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["addin", "build", "--out", str(tmp_path)])
+    assert args.handler(args) == 0
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'gdfit.xlam'}\n"
+    assert zipfile.is_zipfile(tmp_path / "gdfit.xlam")
+    args = parser.parse_args(["addin", "install"])
+    assert args.handler is addin._cmd_install and args.file is None
