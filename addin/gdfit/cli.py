@@ -267,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("workbooks", help="rebuild the shipped workbooks")
     w.add_argument("--out-dir", default="workbooks", help="folder (default: workbooks)")
     w.set_defaults(handler=cmd_workbooks)
+    from .excel.addin import add_addin_command
+    add_addin_command(sub)
     return parser
 
 
@@ -277,9 +279,10 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    warnings.showwarning = _one_line_warning
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return args.handler(args)
     except ValueError as exc:  # every gdfit input/option error is a one-line ValueError
         print(f"gdfit: error: {exc}", file=sys.stderr)
         return 2
