@@ -58,12 +58,20 @@ def test_a_non_finite_value_is_named_as_before(chunks, where, bad):
     assert str(fused.value) == str(plain.value) and "row 201" in str(fused.value)
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::gdfit.ConvergenceWarning")
-def test_finite_values_too_large_to_sum_fall_back_to_the_direct_pass():
+def test_sums_that_overflow_fall_back_to_the_direct_statistics(monkeypatch):
+    from gdfit.core import data as data_module
+
     X, y = _data(200, 2)
-    X[:, 0] *= 1e300
+    expected = gdfit.fit(X, y)
+
+    def overflowing(X, y):  # what finite values near the float64 limit would give
+        m = moments_module.column_moments(X, y)
+        return m._replace(cross=m.cross * np.inf)
+
+    monkeypatch.setattr(data_module, "column_moments", overflowing)
     assert as_dataset(X, y, moments=True).moments is None
-    assert gdfit.fit(X, y, max_iter=5).n_iter <= 5  # no error: the direct statistics are used
+    r = gdfit.fit(X, y)
+    np.testing.assert_allclose(r.params, expected.params, rtol=1e-12)
 
 
 def test_constant_columns_are_found_exactly(chunks):
@@ -73,3 +81,12 @@ def test_constant_columns_are_found_exactly(chunks):
         as_dataset(X, y, moments=True, reject_constant=True)
     X[1234, 1] = np.nextafter(0.1, 1.0)  # one value one ulp away: not constant
     assert as_dataset(X, y, moments=True, reject_constant=True).p == 3
+
+
+def test_peak_bounds_hold_the_largest_magnitude(chunks):
+    X, y = _data(3000, 4)
+    X[17, 2] = -1e7  # one outlier far from the shift
+    m = as_dataset(X, y, moments=True).moments
+    lower, upper = m.peak_bounds()
+    peaks = np.abs(np.column_stack([X, y])).max(axis=0)
+    assert np.all(lower <= peaks) and np.all(peaks <= upper)

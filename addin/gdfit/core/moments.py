@@ -57,6 +57,17 @@ class Moments(NamedTuple):
         """Mean of the squared values of each column (about zero)."""
         return np.maximum(np.diag(self.about(np.zeros_like(self.shift))[0]), 0.0) / self.n
 
+    def peak_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds on the largest magnitude in each column of ``[X, y]``, without reading the data.
+
+        At least the root mean square; at most ``|shift|`` plus the root of the shifted sum of
+        squares (no value is further from the shift than that). Both are widened by far more than
+        the rounding of the sums, so a range they prove holds for the data themselves.
+        """
+        lower = np.sqrt(self.mean_square()) * (1.0 - 1e-6)
+        upper = (np.abs(self.shift) + np.sqrt(np.diag(self.cross))) * (1.0 + 1e-6)
+        return lower, upper
+
     def maybe_constant(self) -> np.ndarray:
         """Columns of ``X`` whose variance is within rounding of zero: check these exactly.
 
