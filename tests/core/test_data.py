@@ -71,3 +71,20 @@ def test_scaler_none_is_identity():
     X = np.arange(6.0).reshape(3, 2)
     s = fit_scaler(X, fit_intercept=True, mode="none")
     np.testing.assert_array_equal(s.transform(X), X)
+
+
+@pytest.mark.parametrize("X, y, words", [
+    (np.arange(5.0) * 1e300, np.arange(5.0), "X column 'x' has 4e+300 at row 5; values beyond 1e150"),
+    (np.arange(5.0), np.arange(5.0) * 1e-300, "y has no value larger than 4e-300 in size"),
+    (np.column_stack([np.arange(5.0), np.arange(5.0) * 1e-200]), np.arange(5.0),
+     "X column 'x2' has no value larger than 4e-200"),
+])
+def test_values_whose_squares_overflow_or_vanish_are_refused(X, y, words):
+    for call in (lambda: gdfit.fit(X, y), lambda: gdfit.closed_form(X, y)):
+        with pytest.raises(gdfit.InputError, match=words.replace("(", r"\(").replace("+", r"\+")):
+            call()
+
+
+def test_tiny_values_next_to_ordinary_ones_are_fine():
+    X = np.column_stack([np.arange(6.0), [1e-300, 0.0, 1.0, 2.0, 3.0, 5.0]])
+    assert gdfit.closed_form(X, np.arange(6.0) ** 2).rank == 3

@@ -104,6 +104,29 @@ def _check_finite(arr: np.ndarray, arg: str) -> None:
     raise InputError(f"{arg} has {value} at {where}; remove or fill missing and infinite values.")
 
 
+# Squares of values beyond these bounds overflow or vanish in float64 (and with them every sum of
+# squares a fit needs), so such data are refused with the factor that brings them into range.
+_HUGE, _TINY = 1e150, 1e-150
+
+
+def _check_magnitude(arr: np.ndarray, what: list[str]) -> None:
+    """Refuse a column (or y) whose values are too large, or all too small, to square."""
+    cols = arr.reshape(arr.shape[0], -1)
+    if cols.size == 0:
+        return
+    peaks = np.maximum(cols.max(axis=0), -cols.min(axis=0))
+    for j, peak in enumerate(peaks):
+        if _TINY <= peak <= _HUGE or peak == 0:
+            continue
+        row = int(np.argmax(np.abs(cols[:, j])))
+        factor = f"1e{int(round(np.log10(peak)))}"
+        if peak > _HUGE:
+            raise InputError(f"{what[j]} has {cols[row, j]:.3g} at row {row + 1}; values beyond 1e150 in size "
+                             f"overflow when squared: rescale it (divide by {factor}).")
+        raise InputError(f"{what[j]} has no value larger than {peak:.3g} in size; values this small vanish "
+                         f"when squared: rescale it (multiply by {factor.replace('e-', 'e')}).")
+
+
 def _finite_moments(X: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> Moments | None:
     """The moments, whose finite sums prove the data finite; else the exact scan names the cell."""
     m = column_moments(X, y)
@@ -159,6 +182,8 @@ def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: b
     p = X_arr.shape[1]
     if labels is None or len(labels) != p:
         labels = tuple(f"x{j + 1}" for j in range(p)) if p > 1 else (("x",) if p == 1 else ())
+    _check_magnitude(y_arr, [y_name])
+    _check_magnitude(X_arr, [f"{x_name} column {label!r}" for label in labels])
     n_params = p + int(fit_intercept)
     if n_params == 0:
         raise InputError(f"{x_name} has no columns and fit_intercept is False; there is nothing to fit.")
