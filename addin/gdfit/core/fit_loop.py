@@ -1,7 +1,8 @@
 """The training loop behind :func:`gdfit.fit`: one loop for every method × optimizer × loss.
 
 ``gd`` is the epoch with a single batch of all rows, whose gradient the previous evaluation already
-holds; ``sgd``/``minibatch`` walk a shuffled permutation in batches. Stopping rules and their
+holds; ``sgd``/``minibatch`` walk a shuffled permutation in batches (composed as affine maps by
+:mod:`gdfit.core.epochs` for the plain optimizer on a squared loss, one step at a time otherwise). Stopping rules and their
 messages are described in :mod:`gdfit.core.fit`.
 """
 from __future__ import annotations
