@@ -234,8 +234,15 @@ def _data_command(sub, name: str, help_text: str, handler) -> argparse.ArgumentP
     return p
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with gdfit's error style: one line on stderr, status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"gdfit: error: {message} (see '{self.prog} --help').\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gdfit", description=__doc__)
+    parser = _Parser(prog="gdfit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"gdfit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     add_fit_options(_data_command(sub, "fit", "fit by gradient descent and print it next to the closed form",

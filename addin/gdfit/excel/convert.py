@@ -62,7 +62,9 @@ def grid(value: Any, arg: str) -> list[list[Any]]:
     if not isinstance(value, (list, tuple)):
         return [[value]]
     rows = [list(r) if isinstance(r, (list, tuple, np.ndarray)) else [r] for r in value]
-    if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
+    if not rows or not any(rows):
+        raise InputError(f"{arg} is empty; select the cells that hold the data.")
+    if len({len(r) for r in rows}) != 1:
         raise InputError(f"{arg} must be a rectangular range of cells; got rows of lengths "
                          f"{sorted({len(r) for r in rows})}.")
     return rows
