@@ -90,3 +90,17 @@ def test_peak_bounds_hold_the_largest_magnitude(chunks):
     lower, upper = m.peak_bounds()
     peaks = np.abs(np.column_stack([X, y])).max(axis=0)
     assert np.all(lower <= peaks) and np.all(peaks <= upper)
+
+
+@pytest.mark.parametrize("factor", [1e160, 1e-160, 0.0, 1e140, 1e-140])
+def test_the_magnitude_check_decides_alike_with_the_moments(factor):
+    X, y = _data(500, 3)
+    X[:, 1] *= factor
+    outcomes = []
+    for moments in (True, False):
+        try:
+            outcomes.append(as_dataset(X, y, moments=moments).p)
+        except InputError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0] == 3) == (factor in (0.0, 1e140, 1e-140))

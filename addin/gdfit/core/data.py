@@ -109,13 +109,18 @@ def _check_finite(arr: np.ndarray, arg: str) -> None:
 _HUGE, _TINY = 1e150, 1e-150
 
 
-def _check_magnitude(arr: np.ndarray, what: list[str]) -> None:
-    """Refuse a column (or y) whose values are too large, or all too small, to square."""
+def _check_magnitude(arr: np.ndarray, what: list[str], proven: np.ndarray | None = None) -> None:
+    """Refuse a column (or y) whose values are too large, or all too small, to square.
+
+    Columns marked in ``proven`` (their range shown by the moments) need no scan.
+    """
     cols = arr.reshape(arr.shape[0], -1)
-    if cols.size == 0:
+    todo = np.arange(cols.shape[1]) if proven is None else np.flatnonzero(~proven)
+    if cols.size == 0 or todo.size == 0:
         return
-    peaks = np.maximum(cols.max(axis=0), -cols.min(axis=0))
-    for j, peak in enumerate(peaks):
+    scanned = cols if todo.size == cols.shape[1] else cols[:, todo]
+    peaks = np.maximum(scanned.max(axis=0), -scanned.min(axis=0))
+    for j, peak in zip(todo, peaks):
         if _TINY <= peak <= _HUGE or peak == 0:
             continue
         row = int(np.argmax(np.abs(cols[:, j])))
@@ -182,8 +187,13 @@ def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: b
     p = X_arr.shape[1]
     if labels is None or len(labels) != p:
         labels = tuple(f"x{j + 1}" for j in range(p)) if p > 1 else (("x",) if p == 1 else ())
-    _check_magnitude(y_arr, [y_name])
-    _check_magnitude(X_arr, [f"{x_name} column {label!r}" for label in labels])
+    proven = None
+    if stats is not None:  # the sums bound each column's largest value: scan only the undecided
+        lower, upper = stats.peak_bounds()
+        proven = (lower >= _TINY) & (upper <= _HUGE)
+    _check_magnitude(y_arr, [y_name], None if proven is None else proven[-1:])
+    _check_magnitude(X_arr, [f"{x_name} column {label!r}" for label in labels],
+                     None if proven is None else proven[:-1])
     n_params = p + int(fit_intercept)
     if n_params == 0:
         raise InputError(f"{x_name} has no columns and fit_intercept is False; there is nothing to fit.")
