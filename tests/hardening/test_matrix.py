@@ -153,3 +153,12 @@ def test_gdfit_train(case, tmp_path, capsys):
     assert status == 0, err
     wb = openpyxl.load_workbook(tmp_path / "book_gdfit.xlsx")
     assert {"Formula", "GD", "Compare"} <= set(wb.sheetnames)
+
+
+def test_worksheet_functions_refuse_huge_ranges_before_copying(monkeypatch):
+    monkeypatch.setenv("GDFIT_MAX_CELLS", "100")
+    out = udfs.GD_FIT(col(range(101)), col(range(101)))
+    assert out == ("GD_FIT: known_y has 101 cells; worksheet functions take at most 100 (set "
+                   "GDFIT_MAX_CELLS to change it, or use the Train button for big data).")
+    monkeypatch.delenv("GDFIT_MAX_CELLS")
+    assert not isinstance(udfs.GD_FIT(col(Y10), col(X10)), str)

@@ -55,12 +55,34 @@ class ExcelData:
     has_header: bool
 
 
+DEFAULT_MAX_CELLS = 10_000_000
+
+
+def max_cells() -> int:
+    """The largest range a worksheet function takes: ``GDFIT_MAX_CELLS``, else ten million."""
+    try:
+        return max(int(os.environ.get("GDFIT_MAX_CELLS", DEFAULT_MAX_CELLS)), 1)
+    except ValueError:
+        return DEFAULT_MAX_CELLS
+
+
+def _check_size(value: Sequence[Any], arg: str) -> None:
+    """Refuse a huge range before any copy of it is made."""
+    first = value[0] if len(value) else ()
+    width = len(first) if isinstance(first, (list, tuple, np.ndarray)) else 1
+    cells, limit = len(value) * width, max_cells()
+    if cells > limit:
+        raise InputError(f"{arg} has {cells:,} cells; worksheet functions take at most {limit:,} "
+                         "(set GDFIT_MAX_CELLS to change it, or use the Train button for big data).")
+
+
 def grid(value: Any, arg: str) -> list[list[Any]]:
     """Any argument as rows of cells: a scalar is one cell, a flat list one column."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, (list, tuple)):
         return [[value]]
+    _check_size(value, arg)
     rows = [list(r) if isinstance(r, (list, tuple, np.ndarray)) else [r] for r in value]
     if not rows or not any(rows):
         raise InputError(f"{arg} is empty; select the cells that hold the data.")
