@@ -207,8 +207,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .train import train_book
     options = fit_options(args)
-    result = train_book(args.book, sheet=args.sheet, x=args.x, y=args.y, out=args.out,
-                        in_place=args.in_place, **options)
+    bar = ProgressBar()
+    try:
+        result = train_book(args.book, sheet=args.sheet, x=args.x, y=args.y, out=args.out,
+                            in_place=args.in_place, progress=bar, **options)
+    finally:
+        bar.close()
     print(comparison_text(result.comparison))
     print(f"\nwrote {result.output}: sheets {', '.join(result.sheets)}")
     if result.not_kept:

@@ -155,3 +155,20 @@ def test_wrong_extension_and_missing_sheet_exit_2(tmp_path, capsys):
     odd.write_bytes(b"PK")
     assert main(["train", str(odd)]) == 2
     assert "is not .xlsx or .xlsm" in capsys.readouterr().err
+
+
+def test_images_are_named_as_not_kept_and_block_in_place(tmp_path):
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    picture = tmp_path / "logo.png"
+    Picture.new("RGB", (40, 20), (200, 30, 30)).save(picture)
+    book = precious_book(tmp_path / "pictured.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["Data"].add_image(Image(str(picture)), "H2")
+    wb.save(book)
+    before = _sha(book)
+    assert main(["train", str(book), "--sheet", "Data", "--in-place"]) == 2
+    assert _sha(book) == before
+    result = train_book(book, sheet="Data")
+    assert "images" in result.not_kept and _sha(book) == before
