@@ -82,3 +82,16 @@ def print_table(results: list[Result], header: str) -> None:
         print(f"{r.key:<4}{r.measure:<{width + 2}}{r.goal:<22}{'met' if r.met else 'NOT met':<9}{r.measured}")
         if r.note:
             print(f"{'':<{width + 6}}{r.note}")
+
+
+def run_script(doc: str, measure: Callable[[int, int], Result], repeats: int) -> None:
+    """Command line of a one-measure script: ``--repeats`` and ``--threads``, then its table."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    result = measure(args.repeats, args.threads)
+    with limited(args.threads):
+        print_table([result], f"threads: {threads()}; median of {args.repeats}")

@@ -8,14 +8,13 @@ The trained file is checked for its sheets and charts before the time counts.
 """
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from pathlib import Path
 
 import openpyxl
 
-from common import ROOT, Result, limited, median_seconds, print_table, threads
+from common import ROOT, Result, limited, median_seconds, print_table, threads, run_script
 
 from gdfit.train import train_book
 
@@ -52,13 +51,7 @@ def measure(repeats: int = 5, n_threads: int = 1) -> Result:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args()
-    result = measure(args.repeats, args.threads)
-    with limited(args.threads):
-        print_table([result], f"threads: {threads()}; median of {args.repeats}")
+    run_script(__doc__, measure, repeats=5)
 
 
 if __name__ == "__main__":

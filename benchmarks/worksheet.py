@@ -9,12 +9,11 @@ and its result cache emptied before every call; the closed-form call takes the s
 """
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import numpy as np
 
-from common import Result, limited, median_seconds, print_table, relative_gap, threads
+from common import Result, limited, median_seconds, print_table, relative_gap, threads, run_script
 
 import gdfit
 from gdfit.core.stats import linest_dataset, regression_stats
@@ -55,13 +54,7 @@ def measure(repeats: int = 21, n_threads: int = 1) -> Result:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=21)
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args()
-    result = measure(args.repeats, args.threads)
-    with limited(args.threads):
-        print_table([result], f"threads: {threads()}; median of {args.repeats}")
+    run_script(__doc__, measure, repeats=21)
 
 
 if __name__ == "__main__":
