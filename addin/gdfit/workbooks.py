@@ -106,6 +106,8 @@ def build_all(folder: str | Path) -> list[Path]:
     """Rebuild every shipped workbook into ``folder`` (reproducibly: no run times in cells)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    from .lessons import build_lessons
+
     target = out / "ad_spend.xlsx"
     build_ad_spend(target, reproducible=True)
-    return [target]
+    return [target, *build_lessons(out)]

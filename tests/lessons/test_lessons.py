@@ -1,0 +1,81 @@
+"""The teaching workbooks: their numbers agree with gdfit, they rebuild identically, they render."""
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from gdfit.lessons import LESSONS, build_lessons
+from tests.lo import needs_soffice, read_ppm, soffice
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cells(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def _table(ws, name):
+    """The rows (header first) of the Excel table ``name`` on ``ws``."""
+    return [[c.value for c in row] for row in ws[ws.tables[name].ref]]
+
+
+def _series_refs(chart):
+    return [(s.xVal.numRef.f, s.yVal.numRef.f) for s in chart.series]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("lessons")
+    build_lessons(tmp / "a")
+    build_lessons(tmp / "b")
+    return tmp
+
+
+@pytest.mark.parametrize("name", list(LESSONS()))
+def test_rebuilding_gives_the_same_cells(built, name):
+    assert _cells(built / "a" / name) == _cells(built / "b" / name)
+
+
+@pytest.mark.parametrize("name", list(LESSONS()))
+def test_committed_workbook_is_what_the_code_builds(built, name):
+    assert _cells(ROOT / "workbooks" / name) == _cells(built / "a" / name)
+
+
+@pytest.mark.parametrize("name", list(LESSONS()))
+def test_every_lesson_starts_with_a_read_me(built, name):
+    wb = openpyxl.load_workbook(built / "a" / name)
+    assert wb.sheetnames[0] == "Read me" and wb["Read me"]["A3"].value
+
+
+def test_bowl_steps_match_the_lesson(built):
+    wb = openpyxl.load_workbook(built / "a" / "bowl.xlsx")
+    ws = wb["Bowl"]
+    rows = _table(ws, "bowl_steps")
+    assert rows[0] == ["step", "w", "loss", "gradient"]
+    w = [r[1] for r in rows[1:]]
+    loss = [r[2] for r in rows[1:]]
+    np.testing.assert_allclose(w[:4], [0, 0.6, 1.08, 1.464], rtol=1e-12)
+    np.testing.assert_allclose(loss[:4], [9, 5.76, 3.6864, 2.359296], rtol=1e-12)
+    np.testing.assert_allclose([r[3] for r in rows[1:]], 2 * (np.array(w) - 3), rtol=1e-12)
+    assert len(ws._charts) == 2
+    refs = _series_refs(ws._charts[0])
+    assert len(refs) == 2
+    steps_ref = ws.tables["bowl_steps"].ref  # e.g. L4:O35
+    first, last = steps_ref.split(":")
+    assert refs[1][1].endswith(f"$N${int(first[1:]) + 1}:$N${last[1:]}")  # the loss column
+
+
+@needs_soffice
+def test_every_lesson_renders(built, tmp_path):
+    sources = [built / "a" / name for name in LESSONS()]
+    soffice(tmp_path / "profile", "pdf", tmp_path, *sources)
+    for src in sources:
+        pdf = tmp_path / (src.stem + ".pdf")
+        subprocess.run(["pdftoppm", "-r", "30", str(pdf), str(tmp_path / src.stem)], check=True)
+        pages = sorted(tmp_path.glob(f"{src.stem}-*.ppm"))
+        assert len(pages) >= len(openpyxl.load_workbook(src).sheetnames)
+        for page in pages:
+            assert (read_ppm(page) < 200).any(), f"{page.name} is blank"
