@@ -109,7 +109,9 @@ def bowl_report() -> Report:
 
 
 def _lessons() -> dict[str, Callable[[], Report]]:
-    return {"bowl.xlsx": bowl_report}
+    from .lessons_rate import learning_rate_report
+
+    return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report}
 
 
 LESSONS = _lessons
