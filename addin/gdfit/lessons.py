@@ -34,14 +34,18 @@ def readme_sheet(title: str, lines: Sequence[str]) -> SheetSpec:
 
 def finish_sheet(sheet: SheetSpec) -> SheetSpec:
     """Widen the table columns (right of the charts, which keep columns A-K at the default width)
-    to show every value, and print everything drawn on one page."""
+    to show every value, and print everything drawn (one page wide)."""
     sheet.column_widths.update(auto_widths(sheet))
     last_row, last_col = 1, 10  # a 16 cm chart in column A reaches about column J
     for t in sheet.tables:
         last_row, last_col = max(last_row, t.rect.max_row), max(last_col, t.rect.max_col)
     for c in sheet.charts:
         last_row = max(last_row, int(c.anchor[1:]) + CHART_ROWS)
-    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}")
+    for n in sheet.notes:
+        last_row = max(last_row, int(n.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    # A long table runs on over more pages; its first page still holds the charts.
+    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}",
+                           pages_tall=1 if last_row <= 60 else 0)
     return sheet
 
 
@@ -109,9 +113,11 @@ def bowl_report() -> Report:
 
 
 def _lessons() -> dict[str, Callable[[], Report]]:
+    from .lessons_house import house_prices_report
     from .lessons_rate import learning_rate_report
 
-    return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report}
+    return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report,
+            "house_prices.xlsx": house_prices_report}
 
 
 LESSONS = _lessons

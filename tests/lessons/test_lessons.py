@@ -102,3 +102,27 @@ def test_learning_rate_runs_and_limits(built):
     assert charts[0].y_axis.scaling.logBase == 10
     sweep = wb["Sweep"]._charts[0]
     assert sweep.x_axis.scaling.logBase == 10 and sweep.y_axis.scaling.logBase == 10
+
+
+def test_house_prices_cost_table_and_fits(built):
+    from gdfit.datasets import house_prices
+    from gdfit.lessons_house import GUESSES
+
+    d = house_prices()
+    wb = openpyxl.load_workbook(built / "a" / "house_prices.xlsx")
+    assert wb.sheetnames == ["Read me", "Data", "Cost", "GD"]
+    rows = _table(wb["Cost"], "cost_table")[1:]
+    for (b, m, quoted), row in zip(GUESSES, rows, strict=True):
+        mse = np.mean((d.price.to_numpy() - (b + m * d.sqft.to_numpy())) ** 2)
+        assert row[:2] == [b, m] and row[6] == pytest.approx(mse, rel=1e-12) and row[7] == quoted
+        assert row[8].startswith("=SUMPRODUCT(")
+    fits = {r[0]: r[1:] for r in _table(wb["GD"], "house_fits")[1:]}
+    assert fits["closed form (least squares)"][:2] == pytest.approx([12_000, 136])
+    assert fits["gradient descent, scaled sqft"][:2] == pytest.approx([12_000, 136], rel=1e-9)
+    assert fits["gradient descent, scaled sqft"][3] is True
+    assert fits["gradient descent, raw sqft"][2:] == [1000, False]
+    captions = [c.value for c in wb["GD"]["L"] if isinstance(c.value, str)]
+    assert any("raw sqft" in t and "scale='auto'" in t for t in captions)  # the message says why
+    charts = wb["GD"]._charts
+    assert len(charts) == 2 and charts[0].y_axis.scaling.logBase == 10
+    assert "'Data'!" in _series_refs(charts[1])[0][0]
