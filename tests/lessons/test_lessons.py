@@ -126,3 +126,23 @@ def test_house_prices_cost_table_and_fits(built):
     charts = wb["GD"]._charts
     assert len(charts) == 2 and charts[0].y_axis.scaling.logBase == 10
     assert "'Data'!" in _series_refs(charts[1])[0][0]
+
+
+def test_batch_sgd_minibatch_curves_and_seed_band(built):
+    from gdfit.lessons_batch import EPOCHS, METHODS, method_fit, seed_ensemble
+
+    wb = openpyxl.load_workbook(built / "a" / "batch_sgd_minibatch.xlsx")
+    assert wb.sheetnames == ["Read me", "Epochs", "Seeds"]
+    rows = _table(wb["Epochs"], "epoch_losses")
+    assert len(rows) == EPOCHS + 2
+    sgd = method_fit("sgd", None, 0).history["loss"].to_numpy()
+    np.testing.assert_allclose([r[2] for r in rows[1:]], sgd, rtol=1e-12)
+    band = np.array([r.history["loss"].to_numpy() for r in seed_ensemble()])
+    np.testing.assert_allclose([r[4] for r in rows[1:]], band.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose([r[6] - r[4] for r in rows[1:]], band.std(axis=0, ddof=1), rtol=1e-9,
+                               atol=1e-12)
+    assert all(r[1] > r[3] > r[2] for r in rows[2:6])  # fewer steps per epoch: slower per epoch early on
+    charts = wb["Epochs"]._charts
+    assert [len(c.series) for c in charts] == [len(METHODS), 3]
+    seeds = {r[0]: r[1:] for r in _table(wb["Seeds"], "sgd_seeds")[1:]}
+    assert seeds["slope"][1] > 0 and abs(seeds["slope"][0] - seeds["slope"][4]) < 3 * seeds["slope"][1]
