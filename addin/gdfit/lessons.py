@@ -115,10 +115,12 @@ def bowl_report() -> Report:
 def _lessons() -> dict[str, Callable[[], Report]]:
     from .lessons_batch import batch_report
     from .lessons_house import house_prices_report
+    from .lessons_losses import losses_report
     from .lessons_rate import learning_rate_report
 
     return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report,
-            "house_prices.xlsx": house_prices_report, "batch_sgd_minibatch.xlsx": batch_report}
+            "house_prices.xlsx": house_prices_report, "batch_sgd_minibatch.xlsx": batch_report,
+            "losses.xlsx": losses_report}
 
 
 LESSONS = _lessons

@@ -6,6 +6,8 @@ import numpy as np
 import openpyxl
 import pytest
 
+import gdfit
+
 from gdfit.lessons import LESSONS, build_lessons
 from tests.lo import needs_soffice, read_ppm, soffice
 
@@ -146,3 +148,23 @@ def test_batch_sgd_minibatch_curves_and_seed_band(built):
     assert [len(c.series) for c in charts] == [len(METHODS), 3]
     seeds = {r[0]: r[1:] for r in _table(wb["Seeds"], "sgd_seeds")[1:]}
     assert seeds["slope"][1] > 0 and abs(seeds["slope"][0] - seeds["slope"][4]) < 3 * seeds["slope"][1]
+
+
+def test_losses_lines_lean_and_measures_match_numpy(built):
+    from gdfit.lessons_losses import OUTLIERS, loss_fits, outlier_data
+
+    frame = outlier_data()
+    wb = openpyxl.load_workbook(built / "a" / "losses.xlsx")
+    assert wb.sheetnames == ["Read me", "Data", "Fits"]
+    assert [c.value for c in wb["Data"]["C"][-len(OUTLIERS):]] == [1] * len(OUTLIERS)
+    fits = {r[0]: r[1:] for r in _table(wb["Fits"], "loss_fits")[1:]}
+    x, y = frame.ad_spend.to_numpy(), frame.sales.to_numpy()
+    for label, r in loss_fits(frame).items():
+        res = y - (r.intercept + r.coef[0] * x)
+        want = [np.sum(res ** 2), np.mean(res ** 2), np.sqrt(np.mean(res ** 2)), np.sum(abs(res)), np.mean(abs(res))]
+        np.testing.assert_allclose(fits[label][3:], want, rtol=1e-12)
+    l2, l1 = fits["L2 (MSE)"], fits["L1 (MAE)"]
+    clean = gdfit.closed_form(frame.ad_spend[:30].to_frame(), frame.sales[:30])
+    assert l2[1] > l1[1] and abs(l1[1] - clean.intercept) < abs(l2[1] - clean.intercept)  # L2 leans up
+    assert l2[3] < l1[3] and l1[6] < l2[6]  # each wins on its own measure
+    assert [len(c.series) for c in wb["Fits"]._charts] == [4, 2]
