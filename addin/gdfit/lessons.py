@@ -43,7 +43,11 @@ def finish_sheet(sheet: SheetSpec) -> SheetSpec:
         last_row = max(last_row, int(c.anchor[1:]) + CHART_ROWS)
     for n in sheet.notes:
         last_row = max(last_row, int(n.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
-    # A long table runs on over more pages; its first page still holds the charts.
+    if sheet.charts and last_row > 60:
+        # A printout of a sheet with charts is the charts and the top of its tables, on one page;
+        # hundreds of path or history rows are for reading on screen.
+        last_row = max(int(c.anchor[1:]) + CHART_ROWS for c in sheet.charts)
+        last_row += max(0, round(sum(c.height_cm for c in sheet.charts) / 0.53) - len(sheet.charts) * CHART_ROWS)
     sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}",
                            pages_tall=1 if last_row <= 60 else 0)
     return sheet
@@ -117,10 +121,11 @@ def _lessons() -> dict[str, Callable[[], Report]]:
     from .lessons_house import house_prices_report
     from .lessons_losses import losses_report
     from .lessons_rate import learning_rate_report
+    from .lessons_surface import surface_report
 
     return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report,
             "house_prices.xlsx": house_prices_report, "batch_sgd_minibatch.xlsx": batch_report,
-            "losses.xlsx": losses_report}
+            "losses.xlsx": losses_report, "loss_surface.xlsx": surface_report}
 
 
 LESSONS = _lessons

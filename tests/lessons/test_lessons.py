@@ -168,3 +168,28 @@ def test_losses_lines_lean_and_measures_match_numpy(built):
     assert l2[1] > l1[1] and abs(l1[1] - clean.intercept) < abs(l2[1] - clean.intercept)  # L2 leans up
     assert l2[3] < l1[3] and l1[6] < l2[6]  # each wins on its own measure
     assert [len(c.series) for c in wb["Fits"]._charts] == [4, 2]
+
+
+def test_loss_surface_paths_and_race(built):
+    from gdfit.lessons_surface import RACERS, STARTS, TARGET, iterations_to_target, race_runs
+
+    d = gdfit.datasets.ad_spend()
+    c = gdfit.closed_form(d[["ad_spend"]], d.sales)
+    f_min = float(np.sum((d.sales - c.intercept - c.coef[0] * d.ad_spend) ** 2))
+    wb = openpyxl.load_workbook(built / "a" / "loss_surface.xlsx")
+    assert wb.sheetnames == ["Read me", "Surface", "Race"]
+    contour = wb["Surface"]._charts[0]
+    assert len(contour.series) == 1 + len(STARTS)
+    race = {r[0]: r[1:] for r in _table(wb["Race"], "race_table")[1:]}
+    runs = race_runs()
+    for (label, *_), r in zip(RACERS, runs):
+        hit = iterations_to_target(r.history, f_min)
+        assert race[label][1] == (hit if hit is not None else "not within 2000")
+        if hit is not None:
+            assert (r.history.loss.iloc[hit] - f_min) / f_min <= TARGET
+    assert race["Adam (0.05)"][1] < 2000 and race["plain GD, scaled data (1/L)"][1] < 10
+    assert race["plain GD (1/L)"][2] > race["momentum 0.9 (1/L)"][2] > f_min  # momentum gets closer
+    chart = wb["Race"]._charts[0]
+    assert len(chart.series) == len(RACERS) and chart.y_axis.scaling.logBase == 10
+    assert all(c.value is None or not isinstance(c.value, str) or "second" not in c.value
+               for row in wb["Race"].iter_rows() for c in row)  # no timings
