@@ -17,7 +17,7 @@ from .layout import col_letter
 from .report import ChartSpec, ColumnRef, Note, PageSetup, Report, SeriesSpec, SheetSpec, Table
 from .report_layout import auto_widths
 
-__all__ = ["readme_sheet", "finish_sheet", "bowl_report", "LESSONS", "build_lessons"]
+__all__ = ["readme_sheet", "finish_sheet", "with_manifest", "ad_spend_data", "below_charts", "bowl_report", "LESSONS", "build_lessons"]
 
 CHART_ROWS = 19  # rows a 16 x 9 cm chart covers at the default row height, plus a spare row
 NUMBER = "0.000000"
@@ -41,6 +41,8 @@ def finish_sheet(sheet: SheetSpec) -> SheetSpec:
         last_row, last_col = max(last_row, t.rect.max_row), max(last_col, t.rect.max_col)
     for c in sheet.charts:
         last_row = max(last_row, int(c.anchor[1:]) + CHART_ROWS)
+    for f in sheet.formulas:
+        last_row = max(last_row, f.rect.max_row)
     for n in sheet.notes:
         last_row = max(last_row, int(n.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
     if sheet.charts and last_row > 60:
@@ -51,6 +53,30 @@ def finish_sheet(sheet: SheetSpec) -> SheetSpec:
     sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}",
                            pages_tall=1 if last_row <= 60 else 0)
     return sheet
+
+
+def below_charts(sheet: SheetSpec) -> int:
+    """The first free row (leaving a heading row) under the charts stacked in column A."""
+    return max(int(c.anchor[1:]) + round(c.height_cm / 0.53) for c in sheet.charts) + 3
+
+
+def with_manifest(sheet: SheetSpec, frame, table: str, options: dict, seed: int | None = None) -> SheetSpec:
+    """``sheet`` with the run manifest and stale flag (``gdfit.lessons_manifest``) under its charts,
+    for a run trained on the columns of ``frame`` held in the Excel table ``table`` of the Data sheet."""
+    from .lessons_manifest import add_manifest
+
+    columns = {str(c): ColumnRef("Data", table, str(c)) for c in frame.columns}
+    add_manifest(sheet, below_charts(sheet), columns, frame.to_numpy(dtype=float), options, seed)
+    return sheet
+
+
+def ad_spend_data() -> tuple:
+    """The ad-spend Data sheet (Excel table ``AdSpend``) and the frame it holds."""
+    from .datasets import ad_spend
+    from .workbooks import data_sheet
+
+    frame = ad_spend()
+    return data_sheet(frame, "AdSpend", "Ad spend ($ thousands) and sales ($ hundreds of thousands)"), frame
 
 
 def ref(sheet: str, table: str) -> Callable[[str], ColumnRef]:

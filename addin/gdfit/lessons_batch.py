@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref
+from .lessons import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 from .report import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
 
 __all__ = ["METHODS", "EPOCHS", "RATE", "SEEDS", "method_fit", "method_runs", "seed_ensemble",
@@ -92,7 +92,10 @@ def batch_report() -> Report:
     per_seed = [[s, float(r.coef[0]), float(r.intercept), float(r.loss)] for s, r in zip(SEEDS, band)]
     seeds.tables.append(Table("A8", ["seed", "slope", "intercept", "final MSE"], per_seed,
                               ["0", NUMBER, NUMBER, NUMBER], name="sgd_runs", id="runs"))
-    return Report([readme_sheet("Batch, stochastic and mini-batch gradient descent", _README),
+    data, frame = ad_spend_data()
+    with_manifest(sheet, frame, "AdSpend", {"loss": "mse", "scale": "auto", "learning_rate": RATE,
+                                            "epochs": EPOCHS, "batch_size": "all, 1, 8"}, seed=0)
+    return Report([readme_sheet("Batch, stochastic and mini-batch gradient descent", _README), data,
                    finish_sheet(sheet), finish_sheet(seeds)], title="gdfit lesson: batch, SGD, mini-batch")
 
 

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref
+from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
 from .report import ChartSpec, ColumnRef, Formula, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
 from .workbooks import data_sheet
 
@@ -118,5 +118,7 @@ def house_prices_report() -> Report:
         "Scaling the column first (gdfit's default) makes every direction equally steep: one step lands on "
         "the answer, which gdfit turns back into dollars.",
     ])
-    return Report([readme, data, finish_sheet(_cost_sheet(frame)), finish_sheet(_gd_sheet(house_fits(frame)))],
+    gd = with_manifest(_gd_sheet(house_fits(frame)), frame, "Houses",
+                       {"loss": "mse", "scale": "none and auto", "max_iter": MAX_ITER, "learning_rate": "auto"})
+    return Report([readme, data, finish_sheet(_cost_sheet(frame)), finish_sheet(gd)],
                   title="gdfit lesson: house prices")

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref
+from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
 from .report import ChartSpec, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
 from .workbooks import data_sheet
 
@@ -94,4 +94,6 @@ def losses_report() -> Report:
         "Each line wins on the measure it was trained on: L2 has the lower SSE/MSE/RMSE, L1 the lower SAE/MAE.",
         "Both lines are found by gradient descent; L1's kink at zero needs a shrinking step, the 'adaptive' schedule.",
     ])
-    return Report([readme, data, finish_sheet(_fits_sheet(frame, fits))], title="gdfit lesson: L1 and L2 losses")
+    fits_sheet = with_manifest(_fits_sheet(frame, fits), frame, "Outliers",
+                               {"loss": "mse and mae", "schedule": "adaptive", "max_iter": 3000, "scale": "auto"})
+    return Report([readme, data, finish_sheet(fits_sheet)], title="gdfit lesson: L1 and L2 losses")

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .lessons import NUMBER, CHART_ROWS, finish_sheet, readme_sheet, ref
+from .lessons import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 from .report import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
 
 __all__ = ["RATE_RUNS", "rate_runs", "rate_sweep", "learning_rate_report"]
@@ -109,7 +109,10 @@ def learning_rate_report() -> Report:
                                   x_title="learning rate (log scale)", y_title="MSE (log scale)",
                                   x_log=True, y_log=True, legend=None))
     readme = readme_sheet("The learning rate: how big a step to take", _README)
-    return Report([readme, finish_sheet(sheet), finish_sheet(sweep), finish_sheet(history)], title="gdfit lesson: the learning rate")
+    data, frame = ad_spend_data()
+    with_manifest(sheet, frame, "AdSpend", {"loss": "mse", "scale": "auto", "max_iter": MAX_ITER,
+                                            "learning_rate": "multiples of 1/L (see the rate table)"})
+    return Report([readme, data, finish_sheet(sheet), finish_sheet(sweep), finish_sheet(history)], title="gdfit lesson: the learning rate")
 
 
 _README = [

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .core.surface import choose_levels, contour_lines, slice_surface
-from .lessons import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref
+from .lessons import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 from .report import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
 from .report_layout import contour_rows
 
@@ -111,9 +111,11 @@ def _race_sheet(runs, f_min: float) -> SheetSpec:
 def surface_report() -> Report:
     """Read me, the contours with the descent paths, and the optimizer race."""
     surface = _surface()
-    return Report([readme_sheet("The loss surface, and four ways down it", _README),
-                   finish_sheet(_contour_sheet(surface, start_paths())),
-                   finish_sheet(_race_sheet(race_runs(), float(surface.f_min)))],
+    data, frame = ad_spend_data()
+    race = with_manifest(_race_sheet(race_runs(), float(surface.f_min)), frame, "AdSpend",
+                         {"loss": "sse", "max_iter": MAX_ITER, "init": "(0, 0)", "optimizers": "see the table"})
+    return Report([readme_sheet("The loss surface, and four ways down it", _README), data,
+                   finish_sheet(_contour_sheet(surface, start_paths())), finish_sheet(race)],
                   title="gdfit lesson: the loss surface")
 
 

@@ -93,7 +93,7 @@ def test_learning_rate_runs_and_limits(built):
     slope = runs[2].history["ad_spend"].to_numpy()
     assert (np.diff(np.sign(slope[1:6] - runs[1].coef[0])) != 0).all()  # too large: it zigzags
     wb = openpyxl.load_workbook(built / "a" / "learning_rate.xlsx")
-    assert wb.sheetnames == ["Read me", "Runs", "Sweep", "History"]
+    assert wb.sheetnames == ["Read me", "Data", "Runs", "Sweep", "History"]
     rates = {r[0]: r[1] for r in _table(wb["Runs"], "rate_table")[1:]}
     assert rates["auto rate 1/L"] == pytest.approx(1 / runs[0].lipschitz)
     assert rates["stable limit 2/L"] == pytest.approx(runs[0].stable_limit)
@@ -134,7 +134,7 @@ def test_batch_sgd_minibatch_curves_and_seed_band(built):
     from gdfit.lessons_batch import EPOCHS, METHODS, method_fit, seed_ensemble
 
     wb = openpyxl.load_workbook(built / "a" / "batch_sgd_minibatch.xlsx")
-    assert wb.sheetnames == ["Read me", "Epochs", "Seeds"]
+    assert wb.sheetnames == ["Read me", "Data", "Epochs", "Seeds"]
     rows = _table(wb["Epochs"], "epoch_losses")
     assert len(rows) == EPOCHS + 2
     sgd = method_fit("sgd", None, 0).history["loss"].to_numpy()
@@ -177,7 +177,7 @@ def test_loss_surface_paths_and_race(built):
     c = gdfit.closed_form(d[["ad_spend"]], d.sales)
     f_min = float(np.sum((d.sales - c.intercept - c.coef[0] * d.ad_spend) ** 2))
     wb = openpyxl.load_workbook(built / "a" / "loss_surface.xlsx")
-    assert wb.sheetnames == ["Read me", "Surface", "Race"]
+    assert wb.sheetnames == ["Read me", "Data", "Surface", "Race"]
     contour = wb["Surface"]._charts[0]
     assert len(contour.series) == 1 + len(STARTS)
     race = {r[0]: r[1:] for r in _table(wb["Race"], "race_table")[1:]}
@@ -193,3 +193,31 @@ def test_loss_surface_paths_and_race(built):
     assert len(chart.series) == len(RACERS) and chart.y_axis.scaling.logBase == 10
     assert all(c.value is None or not isinstance(c.value, str) or "second" not in c.value
                for row in wb["Race"].iter_rows() for c in row)  # no timings
+
+
+TRAINED = [("learning_rate.xlsx", "Runs"), ("house_prices.xlsx", "GD"), ("batch_sgd_minibatch.xlsx", "Epochs"),
+           ("losses.xlsx", "Fits"), ("loss_surface.xlsx", "Race")]
+
+
+@pytest.mark.parametrize("name, sheet", TRAINED)
+def test_trained_sheets_carry_a_manifest_and_a_stale_flag(built, name, sheet):
+    import hashlib
+
+    from gdfit.lessons_manifest import STALE, UP_TO_DATE
+
+    wb = openpyxl.load_workbook(built / "a" / name)
+    data = wb["Data"]
+    table = next(iter(data.tables.values()))
+    rows = _table(data, table.name)
+    values = np.array(rows[1:], dtype=float)
+    ws = wb[sheet]
+    cells = {r[0].value: r[1].value for r in ws.iter_rows(max_col=2) if isinstance(r[0].value, str)}
+    assert cells["data sha256"] == hashlib.sha256(values.astype("<f8").tobytes()).hexdigest()
+    assert cells["gdfit version"] == gdfit.__version__ and cells["numpy version"] == np.__version__
+    for j, label in enumerate(rows[0]):
+        assert cells[f"trained SUM({label})"] == pytest.approx(values[:, j].sum(), rel=1e-15)
+        assert cells[f"trained SUMSQ({label})"] == pytest.approx((values[:, j] ** 2).sum(), rel=1e-15)
+    flags = [c.value for row in ws.iter_rows(max_col=1) for c in row
+             if isinstance(c.value, str) and c.value.startswith("=IF(OR(")]
+    assert len(flags) == 1 and STALE in flags[0] and UP_TO_DATE in flags[0]
+    assert flags[0].count("SUMSQ('Data'!") == len(rows[0])
