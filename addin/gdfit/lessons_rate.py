@@ -93,7 +93,8 @@ def learning_rate_report() -> Report:
     sheet.charts += [
         ChartSpec("scatter", "MSE by iteration for four learning rates (log scale)", "A3",
                   [SeriesSpec(x, c("iteration"), c(f"loss: {x}"), style="markers+line", marker_size=3)
-                   for x in labels], x_title="iteration", y_title="MSE (log scale)", y_log=True),
+                   for x in labels], x_title="iteration", y_title="MSE (log scale)", y_log=True,
+                  y_min=0.1, y_max=1e4),
         ChartSpec("scatter", "The slope by iteration: creeping, landing, zigzagging, exploding", f"A{3 + CHART_ROWS}",
                   [SeriesSpec(x, c("iteration"), c(f"slope: {x}"), style="markers+line", marker_size=3)
                    for x in labels], x_title="iteration", y_title="slope (sales per $1k of ad spend)",
