@@ -61,9 +61,9 @@ def below_charts(sheet: SheetSpec) -> int:
 
 
 def with_manifest(sheet: SheetSpec, frame, table: str, options: dict, seed: int | None = None) -> SheetSpec:
-    """``sheet`` with the run manifest and stale flag (``gdfit.lessons_manifest``) under its charts,
+    """``sheet`` with the run manifest and stale flag (``gdfit.manifest``) under its charts,
     for a run trained on the columns of ``frame`` held in the Excel table ``table`` of the Data sheet."""
-    from .lessons_manifest import add_manifest
+    from .manifest import add_manifest
 
     columns = {str(c): ColumnRef("Data", table, str(c)) for c in frame.columns}
     add_manifest(sheet, below_charts(sheet), columns, frame.to_numpy(dtype=float), options, seed)

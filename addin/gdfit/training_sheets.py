@@ -102,7 +102,21 @@ def gd_sheet(cmp, source, data) -> SheetSpec:
     contour = _contour(sheet, cmp, data, header, right=len(header) + 2, top=hist_top)
     if contour is not None:
         sheet.charts.append(contour)
+    _manifest(sheet, fit, source, data, col=len(header) + 10, top=hist_top)
     return sheet
+
+
+def _manifest(sheet: SheetSpec, fit, source, data, col: int, top: int) -> None:
+    """The run manifest beside the tables, and the stale flag on row 3 where it is seen first."""
+    from .manifest import add_manifest
+
+    labels = [*source.labels, source.y_label]
+    if len(set(labels)) < len(labels):  # two columns with one header: tell them apart by position
+        labels = [f"{label} (column {j + 1})" for j, label in enumerate(labels)]
+    columns = dict(zip(labels, [*source.x, source.y]))
+    values = np.column_stack([data.X, data.y])
+    options = {k: v for k, v in fit.options.items() if k != "seconds"}
+    add_manifest(sheet, top, columns, values, options, options.get("seed"), col=col, flag_cell="A3")
 
 
 def _contour(sheet: SheetSpec, cmp, data, header: list[str], right: int, top: int) -> ChartSpec | None:

@@ -203,7 +203,7 @@ TRAINED = [("learning_rate.xlsx", "Runs"), ("house_prices.xlsx", "GD"), ("batch_
 def test_trained_sheets_carry_a_manifest_and_a_stale_flag(built, name, sheet):
     import hashlib
 
-    from gdfit.lessons_manifest import STALE, UP_TO_DATE
+    from gdfit.manifest import STALE, UP_TO_DATE
 
     wb = openpyxl.load_workbook(built / "a" / name)
     data = wb["Data"]
@@ -221,3 +221,18 @@ def test_trained_sheets_carry_a_manifest_and_a_stale_flag(built, name, sheet):
              if isinstance(c.value, str) and c.value.startswith("=IF(OR(")]
     assert len(flags) == 1 and STALE in flags[0] and UP_TO_DATE in flags[0]
     assert flags[0].count("SUMSQ('Data'!") == len(rows[0])
+
+
+def test_training_report_gd_sheet_has_the_stale_flag():
+    """The shipped ad-spend workbook (kept equal to a fresh build by tests/render)."""
+    wb = openpyxl.load_workbook(ROOT / "workbooks" / "ad_spend.xlsx")
+    ws = wb["GD"]
+    flag = ws["A3"].value
+    assert flag.startswith("=IF(OR(ABS(SUM('Data'!$A$4:$A$33)-") and "STALE" in flag
+    labels = [c for row in ws.iter_rows() for c in row if c.value == "data sha256"]
+    assert len(labels) == 1
+    import hashlib
+
+    d = gdfit.datasets.ad_spend()
+    want = hashlib.sha256(np.ascontiguousarray(d[["ad_spend", "sales"]].to_numpy(float), "<f8").tobytes()).hexdigest()
+    assert ws.cell(labels[0].row, labels[0].column + 1).value == want

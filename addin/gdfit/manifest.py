@@ -11,6 +11,7 @@ from typing import Mapping
 
 import numpy as np
 
+from .layout import col_letter
 from .report import ColumnRef, Formula, FormulaCell, Note, RangeRef, SheetSpec, Table
 
 __all__ = ["data_hash", "add_manifest", "STALE", "UP_TO_DATE"]
@@ -29,9 +30,10 @@ def _options_text(options: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in options.items())
 
 
-def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef], values: np.ndarray,
-                 options: Mapping[str, object], seed: int | None = None) -> None:
-    """Put the run manifest at ``A{top}`` of ``sheet`` and the stale flag below it.
+def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | RangeRef], values: np.ndarray,
+                 options: Mapping[str, object], seed: int | None = None, *, col: int = 1,
+                 flag_cell: str | None = None) -> None:
+    """Put the run manifest at row ``top``, column ``col`` of ``sheet`` and the stale flag below it.
 
     Parameters
     ----------
@@ -47,6 +49,10 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef], v
         The training options, written as ``name=value`` pairs.
     seed : int, optional
         The seed, when the run used one.
+    col : int
+        1-based column of the manifest's labels; the values sit in the next column.
+    flag_cell : str, optional
+        Where the flag goes (default: two rows under the manifest, in its first column).
     """
     import gdfit
 
@@ -59,10 +65,11 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef], v
         for name, stored in (("SUM", float(np.sum(values[:, j]))), ("SUMSQ", float(np.sum(values[:, j] ** 2)))):
             k = len(checks)
             rows.append([f"trained {name}({label})", stored])
-            refs[f"data{k}"], refs[f"stored{k}"] = ref, RangeRef(sheet.name, f"B{top + len(rows)}")
+            refs[f"data{k}"], refs[f"stored{k}"] = ref, RangeRef(sheet.name, f"{col_letter(col + 1)}{top + len(rows)}")
             checks.append(f"ABS({name}({{data{k}}})-{{stored{k}}})>{_TOL}*(1+ABS({{stored{k}}}))")
-    sheet.notes.append(Note(f"A{top - 1}", "Run manifest", "heading", span=4))
-    sheet.tables.append(Table(f"A{top}", ["run manifest", "value"], rows, [None, "General"], id="manifest"))
+    left = col_letter(col)
+    sheet.notes.append(Note(f"{left}{top - 1}", "Run manifest", "heading", span=4))
+    sheet.tables.append(Table(f"{left}{top}", ["run manifest", "value"], rows, [None, "General"], id="manifest"))
     flag = f'=IF(OR({",".join(checks)}),"{STALE}","{UP_TO_DATE}")'
-    sheet.formulas.append(FormulaCell(f"A{top + 2 + len(rows)}", Formula(flag, refs)))
+    sheet.formulas.append(FormulaCell(flag_cell or f"{left}{top + 2 + len(rows)}", Formula(flag, refs)))
 
