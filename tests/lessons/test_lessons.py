@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cells(path):
+    """Every cell's value by sheet; the manifest's numpy version masked, since it names the
+    numpy installed where the file was built, not anything the code decides."""
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+    return {ws.title: [_masked([c.value for c in row]) for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def _masked(values):
+    return [("<numpy version>" if j and values[j - 1] == "numpy version" else v) for j, v in enumerate(values)]
 
 
 def _table(ws, name):
