@@ -63,6 +63,13 @@ def _call(name: str, function: str, *args: Any) -> Any:
         return convert.message(name, exc)
 
 
+def _data_args(function):
+    """Decorate LINEST's data arguments: known_y, known_x (2-D, error values as text), constant."""
+    function = xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)(function)
+    function = xw.arg("known_x", ndim=2, err_to_str=True, doc=X)(function)
+    return xw.arg("constant", doc=CONST)(function)
+
+
 def _fit_args(function):
     """Decorate the optional fit arguments every fitting function shares."""
     for name, doc in (("learning_rate", RATE), ("max_iter", ITERS), ("loss", LOSS),
@@ -73,9 +80,7 @@ def _fit_args(function):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @xw.arg("stats", doc="TRUE: the 5-row LINEST block (standard errors, R², F, sums of squares).")
 @_fit_args
 def GD_FIT(known_y, known_x=None, constant=None, stats=None, learning_rate=None, max_iter=None,
@@ -88,9 +93,7 @@ def GD_FIT(known_y, known_x=None, constant=None, stats=None, learning_rate=None,
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @_fit_args
 def GD_HISTORY(known_y, known_x=None, constant=None, learning_rate=None, max_iter=None,
                loss=None, method=None, batch_size=None, seed=None, max_time=None):
@@ -101,9 +104,7 @@ def GD_HISTORY(known_y, known_x=None, constant=None, learning_rate=None, max_ite
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @_fit_args
 def GD_STATUS(known_y, known_x=None, constant=None, learning_rate=None, max_iter=None,
               loss=None, method=None, batch_size=None, seed=None, max_time=None):
@@ -158,9 +159,7 @@ def GD_LEARNING_RATE(known_x, loss=None, constant=None, known_y=None, method=Non
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @xw.arg("confidence", doc="Confidence level for the last interval columns: 0.95 or 95 (default).")
 @_fit_args
 def GD_SUMMARY(known_y, known_x=None, constant=None, confidence=None, learning_rate=None,
@@ -172,9 +171,7 @@ def GD_SUMMARY(known_y, known_x=None, constant=None, confidence=None, learning_r
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @xw.arg("start", ndim=2, err_to_str=True,
         doc="Starting values in LINEST's order (slopes last x first, then intercept). Default 0.")
 @xw.arg("nonnegative", doc="TRUE or omitted: Solver's default \"Make Unconstrained Variables "
@@ -189,9 +186,7 @@ def GD_SOLVER(known_y, known_x=None, constant=None, start=None, nonnegative=None
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("known_y", ndim=2, err_to_str=True, doc=Y)
-@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
-@xw.arg("constant", doc=CONST)
+@_data_args
 @_fit_args
 def GD_COMPARE(known_y, known_x=None, constant=None, learning_rate=None, max_iter=None,
                loss=None, method=None, batch_size=None, seed=None, max_time=None):
