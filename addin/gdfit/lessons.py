@@ -136,7 +136,14 @@ def bowl_report() -> Report:
         "The numbers are computed by gdfit.fit on the model 'y = w' with the single value y = 3, "
         "sum of squared errors, learning rate 0.1, start 0, no scaling.",
     ])
-    return Report([readme, finish_sheet(sheet)], title="gdfit lesson: the bowl")
+    # The one data value sits on a Data sheet so the Bowl sheet's manifest can tell when it changes.
+    import pandas as pd
+    from .workbooks import data_sheet
+
+    frame = pd.DataFrame({"y": [BOWL_TARGET]})
+    data = data_sheet(frame, "BowlData", "The one data value: y = 3, the bottom of the bowl")
+    sheet = with_manifest(sheet, frame, "BowlData", result.options)
+    return Report([readme, data, finish_sheet(sheet)], title="gdfit lesson: the bowl")
 
 
 # ---- registry ----------------------------------------------------------------------------------

@@ -236,3 +236,16 @@ def test_training_report_gd_sheet_has_the_stale_flag():
     d = gdfit.datasets.ad_spend()
     want = hashlib.sha256(np.ascontiguousarray(d[["ad_spend", "sales"]].to_numpy(float), "<f8").tobytes()).hexdigest()
     assert ws.cell(labels[0].row, labels[0].column + 1).value == want
+
+
+def test_bowl_carries_its_manifest_and_stale_flag(built):
+    import hashlib
+
+    wb = openpyxl.load_workbook(built / "a" / "bowl.xlsx")
+    assert wb.sheetnames == ["Read me", "Data", "Bowl"]
+    ws = wb["Bowl"]
+    manifest = {r[0].value: r[1].value for r in ws.iter_rows() if r[0].value in ("data sha256", "trained SUM(y)")}
+    assert manifest["trained SUM(y)"] == 3.0
+    assert manifest["data sha256"] == hashlib.sha256(np.array([[3.0]]).tobytes()).hexdigest()
+    flags = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=IF(OR(")]
+    assert len(flags) == 1 and "SUM('Data'!$A$4)" in flags[0]
