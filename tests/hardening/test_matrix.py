@@ -102,11 +102,11 @@ def test_worksheet_function(case):
     for name, value in options.items():
         if name in UDF_OPTIONS:
             args[UDF_OPTIONS[name]] = value
-    if "scale" in options:
-        pytest.skip("the worksheet function always scales; the Python case covers raw data")
+    # The worksheet functions always standardise: a rate of 50 is 100 times their 1/L = 0.5.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = udfs.GD_FIT(*args)
+        status = dict(udfs.GD_STATUS(args[0], args[1], None, *args[4:9])) if kind == "ok" else {}
     if kind == "error":
         assert isinstance(out, str) and out.startswith("GD_FIT: "), out
         _check_error(out, [w for w in expected if w not in ("learnig_rate", "learning_rate")])
@@ -117,6 +117,8 @@ def test_worksheet_function(case):
     assert all(isinstance(v, float) and math.isfinite(v) for v in values)
     if expected == "closed":
         _check_ok("closed", coef, intercept, True, False, x, y)
+    if expected == "diverged":
+        assert status["diverged"] is True and status["converged"] is False
 
 
 def _workbook(path, x, y):
