@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import precise
 from .closed_form import OLSResult, closed_form
-from .data import Dataset, OptionError
+from .data import Dataset, OptionError, design
 from .losses import LOSSES
 from .notes import comparison_notes
 from .regression import RegressionStats, stats_at
@@ -47,10 +47,6 @@ class ErrorBound:
     respected: bool
 
 
-def _design(data: Dataset, const: bool) -> np.ndarray:
-    return np.column_stack([data.X, np.ones(data.n)]) if const else data.X
-
-
 def error_bound(data: Dataset, coef: np.ndarray, intercept: float, closed: OLSResult,
                 loss: str = "mse") -> ErrorBound:
     """The a-posteriori bound of a coefficient vector against the least-squares solution.
@@ -61,7 +57,7 @@ def error_bound(data: Dataset, coef: np.ndarray, intercept: float, closed: OLSRe
     to θ*. A rank-deficient design (μ = 0) gives an infinite bound.
     """
     const = closed.fit_intercept
-    A = _design(data, const)
+    A = design(data.X, const)
     theta = np.append(coef, intercept) if const else np.asarray(coef, dtype=np.float64)
     star = closed.params
     r = precise.residual(A, theta, data.y, np.zeros(data.n))

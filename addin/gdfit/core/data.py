@@ -13,7 +13,7 @@ import numpy as np
 
 from .moments import Moments, column_moments
 
-__all__ = ["InputError", "OptionError", "Dataset", "Scaler", "as_dataset", "fit_scaler",
+__all__ = ["InputError", "OptionError", "Dataset", "Scaler", "as_dataset", "fit_scaler", "design",
            "check_choice", "check_positive", "check_int"]
 
 
@@ -236,6 +236,12 @@ class Scaler:
         if thetas.shape[1] > p:
             out[:, p] = thetas[:, p] - out[:, :p] @ self.center
         return out
+
+
+def design(X: np.ndarray, fit_intercept: bool) -> np.ndarray:
+    """``X`` with a column of ones appended when there is an intercept: the columns of
+    ``[coef..., intercept]``, the parameter order gdfit reports."""
+    return np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
 
 
 def fit_scaler(X: np.ndarray, *, fit_intercept: bool, mode: str = "auto",

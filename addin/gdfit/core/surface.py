@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .data import design
+
 __all__ = ["QuadraticSurface", "contour_lines", "choose_levels", "slice_surface"]
 
 
@@ -150,10 +152,9 @@ def slice_surface(X: np.ndarray, y: np.ndarray, params: tuple[int, int], optimum
     ``optimum_params`` is the least-squares solution in that order (e.g. ``OLSResult.params``),
     so the slice passes through the global minimum and its ``f_min`` is the global minimum.
     """
-    X = np.asarray(X, dtype=float)
-    design = np.column_stack([X, np.ones(X.shape[0])]) if fit_intercept else X
-    columns = design[:, list(params)]
-    residuals = np.asarray(y, dtype=float) - design @ np.asarray(optimum_params, dtype=float)
+    A = design(np.asarray(X, dtype=float), fit_intercept)
+    columns = A[:, list(params)]
+    residuals = np.asarray(y, dtype=float) - A @ np.asarray(optimum_params, dtype=float)
     f_min = float(scale * (residuals @ residuals))
     hessian = 2.0 * scale * (columns.T @ columns)
     return QuadraticSurface(hessian, np.asarray(optimum_params, dtype=float)[list(params)], f_min)
