@@ -16,7 +16,7 @@ import openpyxl
 
 from common import ROOT, Result, limited, median_seconds, print_table, threads, run_script
 
-from gdfit.train import train_book
+from gdfit.files.train import train_book
 
 GOAL = 3.0
 SHEETS = ("Formula", "Solver", "Regression", "GD", "Compare")

@@ -16,7 +16,7 @@ import numpy as np
 from common import Result, limited, median_seconds, print_table, relative_gap, threads, run_script
 
 import gdfit
-from gdfit.core.stats import linest_dataset, regression_stats
+from gdfit.core.leastsq.linest import linest_dataset, regression_stats
 from gdfit.excel import convert, udfs
 from gdfit.excel.cache import RESULTS
 

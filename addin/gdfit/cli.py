@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from gdfit import __version__
 
 FIT_OPTIONS = ("loss", "method", "optimizer", "learning_rate", "schedule", "batch_size", "max_iter",
                "tol", "grad_tol", "max_time", "seed", "scale", "init", "n_starts")
@@ -134,7 +134,7 @@ def side_by_side(result, closed) -> str:
 
 
 def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
-    from . import closed_form, fit
+    from gdfit import closed_form, fit
     bar = ProgressBar()
     try:
         result = fit(X, y, progress=bar, **options)
@@ -170,7 +170,7 @@ def rows_text(rows) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from . import compare
+    from gdfit import compare
     X, y = _data(args)
     options = fit_options(args)
     print(comparison_text(compare(y, X, const=options.pop("fit_intercept"), **options)))
@@ -178,7 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from . import regression_output
+    from gdfit import regression_output
     X, y = _data(args)
     print(rows_text(regression_output(y, X, const=args.fit_intercept, confidence=args.confidence,
                                       labels=True, residuals=args.residuals, probability=args.residuals)))
@@ -186,7 +186,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from . import solve
+    from gdfit import solve
     X, y = _data(args)
     result = solve(y, X, const=args.fit_intercept, assume_nonnegative=not args.allow_negative)
     print(rows_text(result.answer_report()))
@@ -194,7 +194,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .workbooks import build_ad_spend
+    from gdfit.files.workbooks import build_ad_spend
     options = fit_options(args)
     options.pop("fit_intercept")  # the lesson's model always has an intercept
     report, cmp = build_ad_spend(args.out, **options)
@@ -205,7 +205,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .train import train_book
+    from gdfit.files.train import train_book
     options = fit_options(args)
     bar = ProgressBar()
     try:
@@ -222,7 +222,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_workbooks(args: argparse.Namespace) -> int:
-    from .workbooks import build_all
+    from gdfit.files.workbooks import build_all
     for path in build_all(args.out_dir):
         print(f"wrote {path}")
     return 0
@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("workbooks", help="rebuild the shipped workbooks")
     w.add_argument("--out-dir", default="workbooks", help="folder (default: workbooks)")
     w.set_defaults(handler=cmd_workbooks)
-    from .excel.addin import add_addin_command
+    from gdfit.excel.addin import add_addin_command
     add_addin_command(sub)
     return parser
 

@@ -13,9 +13,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 import gdfit
-from gdfit.book import BookError, load_book
+from gdfit.files.book import BookError, load_book
 from gdfit.cli import main
-from gdfit.train import train_book
+from gdfit.files.train import train_book
 from tests.lo import needs_soffice, soffice
 
 

@@ -11,9 +11,9 @@ import xlwings
 from openpyxl.chart import Reference, ScatterChart, Series
 
 import gdfit
-from gdfit.book import BookError, is_owned
+from gdfit.files.book import BookError, is_owned
 from gdfit.cli import main
-from gdfit.train import train_book
+from gdfit.files.train import train_book
 
 INJECTION = "=HYPERLINK(\"http://example.com\",\"click\")"
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 import gdfit
 from gdfit.core.compare import METHODS, error_bound, relative_difference
 from gdfit.core.data import as_dataset
-from gdfit.core.solver import SOLVER_LABEL
+from gdfit.core.solver.solve import SOLVER_LABEL
 from gdfit.datasets import ad_spend
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.core import epochs, fit_loop
+from gdfit.core.descent import epochs, loop as fit_loop
 
 
 def _data(n=61, p=3, seed=4):

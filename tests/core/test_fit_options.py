@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.core.fit import OPTION_NAMES
-from gdfit.core.trace import Row, Trace
+from gdfit.core.descent.fit import OPTION_NAMES
+from gdfit.core.descent.trace import Row, Trace
 
 X = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 9.0])
 Y = np.array([2.1, 3.9, 6.2, 9.8, 16.1, 18.2])

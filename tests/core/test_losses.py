@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import gdfit
-from gdfit.core.losses import ALIASES, LOSSES, get_loss
+from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
 
 R = np.array([-3.0, -0.5, 0.0, 0.25, 2.0])
 

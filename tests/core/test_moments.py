@@ -5,7 +5,7 @@ import pytest
 import gdfit
 from gdfit.core import moments as moments_module
 from gdfit.core.data import InputError, as_dataset, fit_scaler
-from gdfit.core.objective import gram
+from gdfit.core.descent.objective import gram
 
 
 def _data(n=5000, p=4, seed=0):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import gdfit
-from gdfit.core.optimizers import (OPTIMIZERS, AdamState, PlainState, TraceState, adam, make_optimizer,
+from gdfit.core.descent.optimizers import (OPTIMIZERS, AdamState, PlainState, TraceState, adam, make_optimizer,
                                    momentum, nesterov, plain)
 
 G1 = np.array([1.0, -2.0])

@@ -5,7 +5,7 @@ import pytest
 
 import gdfit
 from gdfit.core.data import OptionError
-from gdfit.core.solver import MESSAGES, SOLVER_LABEL
+from gdfit.core.solver.solve import MESSAGES, SOLVER_LABEL
 from gdfit.datasets import ad_spend
 
 YEARS = np.arange(2001.0, 2021.0)

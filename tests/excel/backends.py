@@ -17,7 +17,7 @@ from typing import Any
 
 import xlwings as xw
 
-from gdfit.layout import MAX_ROW, Rect, a1_range, col_letter, parse_cell
+from gdfit.report.a1 import MAX_ROW, Rect, a1_range, col_letter, parse_cell
 from tests.excel.fake_excel import FakeExcel, _type, _unquote
 
 HAS_KEY = bool(os.environ.get("XLWINGS_LICENSE_KEY"))

@@ -17,7 +17,7 @@ from unittest.mock import MagicMock, NonCallableMagicMock, PropertyMock
 
 from xlwings import main as xm
 
-from gdfit.layout import MAX_ROW, Rect, a1_range, col_index, col_letter, parse_cell
+from gdfit.report.a1 import MAX_ROW, Rect, a1_range, col_index, col_letter, parse_cell
 
 __all__ = ["FakeExcel"]
 

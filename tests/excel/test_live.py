@@ -4,8 +4,8 @@ import pytest
 from gdfit.render import live, live_chart
 from gdfit.render.live import frozen_part, render_book
 from gdfit.render.live_chart import points
-from gdfit.report import LayoutError, typed_literal
-from gdfit.report_solver import solver_names
+from gdfit.report.model import LayoutError, typed_literal
+from gdfit.report.solver_model import solver_names
 from tests.excel.backends import Backend, owner_name, payload
 from tests.render.sample import FORMULA_LIKE, X, Y, sample_report
 
@@ -135,8 +135,8 @@ def test_without_replace_an_existing_sheet_is_refused_before_anything_is_drawn(m
 
 
 def test_solver_model_is_stored_as_sheet_scoped_names(make_book):
-    from gdfit.report import RangeRef, Report, SheetSpec, Table
-    from gdfit.report_solver import SolverModel
+    from gdfit.report.model import RangeRef, Report, SheetSpec, Table
+    from gdfit.report.solver_model import SolverModel
     sheet = SheetSpec("Solver", tables=[Table("A1", ["v"], [[1.0], [0.0], [3.0]])])
     sheet.solver = SolverModel(RangeRef("Solver", "A4"), RangeRef("Solver", "A2:A3"))
     report = Report([sheet])

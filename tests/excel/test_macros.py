@@ -3,10 +3,10 @@ import pytest
 import xlwings as xw
 
 import gdfit
-from gdfit.core.solver import MESSAGES
+from gdfit.core.solver.solve import MESSAGES
 from gdfit.excel import macros
 from gdfit.excel.macros import train
-from gdfit.layout import Rect
+from gdfit.report.a1 import Rect
 from tests.excel.backends import Backend, owner_name, payload
 
 TRAINING = ["Formula", "Solver", "Regression", "GD", "Compare"]

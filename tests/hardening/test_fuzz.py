@@ -13,7 +13,7 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import gdfit
-from gdfit.book import BookError, find_data, load_book, read_region
+from gdfit.files.book import BookError, find_data, load_book, read_region
 from gdfit.excel import udfs
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,

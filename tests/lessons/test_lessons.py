@@ -8,7 +8,7 @@ import pytest
 
 import gdfit
 
-from gdfit.lessons import LESSONS, build_lessons
+from gdfit.sheets.lessons.common import LESSONS, build_lessons
 from tests.cells import cells, mismatches
 from tests.lo import needs_soffice, read_ppm, soffice
 
@@ -84,7 +84,7 @@ def test_every_lesson_renders(built, tmp_path):
 
 
 def test_learning_rate_runs_and_limits(built):
-    from gdfit.lessons_rate import RATE_RUNS, rate_runs
+    from gdfit.sheets.lessons.rate import RATE_RUNS, rate_runs
 
     runs = rate_runs()
     assert [r.diverged for r in runs] == [False, False, False, True]
@@ -108,7 +108,7 @@ def test_learning_rate_runs_and_limits(built):
 
 def test_house_prices_cost_table_and_fits(built):
     from gdfit.datasets import house_prices
-    from gdfit.lessons_house import GUESSES
+    from gdfit.sheets.lessons.house import GUESSES
 
     d = house_prices()
     wb = openpyxl.load_workbook(built / "a" / "house_prices.xlsx")
@@ -131,7 +131,7 @@ def test_house_prices_cost_table_and_fits(built):
 
 
 def test_batch_sgd_minibatch_curves_and_seed_band(built):
-    from gdfit.lessons_batch import EPOCHS, METHODS, method_fit, seed_ensemble
+    from gdfit.sheets.lessons.batch import EPOCHS, METHODS, method_fit, seed_ensemble
 
     wb = openpyxl.load_workbook(built / "a" / "batch_sgd_minibatch.xlsx")
     assert wb.sheetnames == ["Read me", "Data", "Epochs", "Seeds"]
@@ -151,7 +151,7 @@ def test_batch_sgd_minibatch_curves_and_seed_band(built):
 
 
 def test_losses_lines_lean_and_measures_match_numpy(built):
-    from gdfit.lessons_losses import OUTLIERS, loss_fits, outlier_data
+    from gdfit.sheets.lessons.losses import OUTLIERS, loss_fits, outlier_data
 
     frame = outlier_data()
     wb = openpyxl.load_workbook(built / "a" / "losses.xlsx")
@@ -171,7 +171,7 @@ def test_losses_lines_lean_and_measures_match_numpy(built):
 
 
 def test_loss_surface_paths_and_race(built):
-    from gdfit.lessons_surface import RACERS, STARTS, TARGET, iterations_to_target, race_runs
+    from gdfit.sheets.lessons.surface import RACERS, STARTS, TARGET, iterations_to_target, race_runs
 
     d = gdfit.datasets.ad_spend()
     c = gdfit.closed_form(d[["ad_spend"]], d.sales)
@@ -203,7 +203,7 @@ TRAINED = [("learning_rate.xlsx", "Runs"), ("house_prices.xlsx", "GD"), ("batch_
 def test_trained_sheets_carry_a_manifest_and_a_stale_flag(built, name, sheet):
     import hashlib
 
-    from gdfit.manifest import STALE, UP_TO_DATE
+    from gdfit.sheets.manifest import STALE, UP_TO_DATE
 
     wb = openpyxl.load_workbook(built / "a" / name)
     data = wb["Data"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdfit.core.surface import QuadraticSurface, choose_levels, contour_lines
-from gdfit.report_layout import auto_widths, contour_rows
-from gdfit.report import (
+from gdfit.report.layout import auto_widths, contour_rows
+from gdfit.report.model import (
     ArrayFormula, ChartSpec, ColumnRef, Formula, FormulaCell, Note, PageSetup, Report,
     SeriesSpec, SheetSpec, Table,
 )

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 import gdfit
-from gdfit.workbooks import build_ad_spend
+from gdfit.files.workbooks import build_ad_spend
 from tests.cells import cells, mismatches
 from tests.lo import needs_soffice, read_ppm, soffice
 

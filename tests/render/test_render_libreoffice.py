@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from gdfit.render.xlsx import render_workbook, save_workbook
-from gdfit.report import PALETTE
+from gdfit.report.model import PALETTE
 from tests.lo import needs_soffice, read_ppm, soffice
 from tests.render.sample import FORMULA_LIKE, X, Y, sample_report
 

@@ -4,13 +4,13 @@ import math
 import numpy as np
 import pytest
 
-from gdfit.layout import Rect, a1_range, cell_a1, col_index, col_letter, parse_cell, text_width
-from gdfit.report import (
+from gdfit.report.a1 import Rect, a1_range, cell_a1, col_index, col_letter, parse_cell, text_width
+from gdfit.report.model import (
     PALETTE, ArrayFormula, ChartSpec, ColumnRef, Formula, FormulaCell, LayoutError, Note,
     RangeRef, Report, SeriesSpec, SheetSpec, Table, cell_value, formula_text, is_formula_like,
     resolve, series_colors, typed_literal,
 )
-from gdfit.report_layout import auto_widths, contour_rows, footprints, overlaps, validate
+from gdfit.report.layout import auto_widths, contour_rows, footprints, overlaps, validate
 
 
 def _report(**sheet_kw):

@@ -4,8 +4,8 @@ import zipfile
 import openpyxl
 
 from gdfit.render.xlsx import render_workbook, save_workbook
-from gdfit.report import RangeRef, Report, SheetSpec, Table
-from gdfit.report_solver import SolverModel
+from gdfit.report.model import RangeRef, Report, SheetSpec, Table
+from gdfit.report.solver_model import SolverModel
 
 
 def test_solver_names_are_hidden_and_sheet_scoped(tmp_path):

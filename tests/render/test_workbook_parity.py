@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.workbooks import dataset_report, write_report
+from gdfit.files.workbooks import dataset_report, write_report
 from tests.lo import needs_soffice, soffice
 
 pytestmark = needs_soffice

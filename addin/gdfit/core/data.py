@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .moments import Moments, column_moments
+from gdfit.core.moments import Moments, column_moments
 
 __all__ = ["InputError", "OptionError", "Dataset", "Scaler", "as_dataset", "fit_scaler", "design",
            "check_choice", "check_positive", "check_int"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import design
+from gdfit.core.data import design
 
 __all__ = ["QuadraticSurface", "contour_lines", "choose_levels", "slice_surface"]
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core.data import InputError, OptionError
+from gdfit.core.data import InputError, OptionError
 
 __all__ = ["ERROR_CODES", "ExcelData", "grid", "excel_data", "excel_block", "flag", "option",
            "learning_rate", "max_time", "cells", "error_value", "message", "number", "is_blank",

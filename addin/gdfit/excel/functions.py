@@ -17,16 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.compare import compare
-from ..core.data import InputError, check_choice
-from ..core.fit import ConvergenceWarning, FitResult
-from ..core.fit import fit as run_fit
-from ..core.losses import ALIASES, LOSSES, get_loss
-from ..core.solver import SOLVER_LABEL, solve
-from ..core.stats import linest_dataset, regression_output, regression_stats
-from . import convert
-from .cache import RESULTS, content_key
-from .convert import ExcelData
+from gdfit.core.compare import compare
+from gdfit.core.data import InputError, check_choice
+from gdfit.core.descent.fit import ConvergenceWarning, FitResult
+from gdfit.core.descent.fit import fit as run_fit
+from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
+from gdfit.core.solver.solve import SOLVER_LABEL, solve
+from gdfit.core.leastsq.linest import linest_dataset, regression_output, regression_stats
+from gdfit.excel import convert
+from gdfit.excel.cache import RESULTS, content_key
+from gdfit.excel.convert import ExcelData
 
 __all__ = ["fit_options", "fitted", "fit_block", "history_rows", "status_rows", "predict_rows",
            "loss_value", "learning_rate_rows", "summary_rows", "solver_rows", "compare_rows"]

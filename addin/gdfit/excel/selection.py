@@ -12,12 +12,12 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..book import BookError, find_data
-from ..layout import Rect, a1_range, cell_a1, parse_cell, quote_sheet
-from ..report import RangeRef
-from ..training_report import DataSource, adjacent_block
-from . import convert
-from .settings import TrainSettings
+from gdfit.files.book import BookError, find_data
+from gdfit.report.a1 import Rect, a1_range, cell_a1, parse_cell, quote_sheet
+from gdfit.report.model import RangeRef
+from gdfit.sheets.training.report import DataSource, adjacent_block
+from gdfit.excel import convert
+from gdfit.excel.settings import TrainSettings
 
 __all__ = ["DataRanges", "choose_ranges", "read_data", "parse_areas"]
 
@@ -94,7 +94,7 @@ def _from_block(book, sheet: str, areas: list[Rect], what: str) -> DataRanges:
 
 
 class _ValuesSheet:
-    """Rows of values with ``iter_rows`` as ``gdfit.book.find_data`` reads an openpyxl sheet."""
+    """Rows of values with ``iter_rows`` as ``gdfit.files.book.find_data`` reads an openpyxl sheet."""
 
     def __init__(self, title: str, rows: list[list[Any]]) -> None:
         self.title, self.rows = title, rows

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ..core.data import OptionError
-from ..report import Note, SheetSpec, Table
-from . import convert
+from gdfit.core.data import OptionError
+from gdfit.report.model import Note, SheetSpec, Table
+from gdfit.excel import convert
 
 __all__ = ["SETTINGS_SHEET", "TrainSettings", "settings_sheet", "parse_settings", "SETTINGS_RANGE"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.solver import MESSAGES
-from ..layout import cell_a1
-from ..report import Formula, Note, RangeRef, Report, Table, resolve
-from ..report_layout import footprints
+from gdfit.core.solver.solve import MESSAGES
+from gdfit.report.a1 import cell_a1
+from gdfit.report.model import Formula, Note, RangeRef, Report, Table, resolve
+from gdfit.report.layout import footprints
 
 __all__ = ["solver_available", "add_solver_block", "run_excel_solver"]
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import xlwings as xw
 
-from . import convert
+from gdfit.excel import convert
 
 __all__ = ["GD_FIT", "GD_HISTORY", "GD_STATUS", "GD_PREDICT", "GD_LOSS", "GD_LEARNING_RATE",
            "GD_SUMMARY", "GD_SOLVER", "GD_COMPARE"]
@@ -55,7 +55,7 @@ TIME = "Seconds before the fit stops and returns its last step (default 5 or GDF
 def _call(name: str, function: str, *args: Any) -> Any:
     """Run ``functions.<function>``; any failure becomes the one line the cell shows."""
     try:
-        from . import functions  # imported on first use: registering the UDFs stays fast
+        from gdfit.excel import functions  # imported on first use: registering the UDFs stays fast
         return getattr(functions, function)(*args)
     except Exception as exc:  # noqa: BLE001 - a worksheet function must never raise into Excel
         if not isinstance(exc, ValueError):

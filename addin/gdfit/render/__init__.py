@@ -1,4 +1,4 @@
-"""Renderers: draw a ``gdfit.report.Report`` into a workbook.
+"""Renderers: draw a ``gdfit.report.model.Report`` into a workbook.
 
 ``render.xlsx`` writes files with openpyxl (headless, Linux, CI); ``render.live`` draws into a
 running Excel through xlwings. Both take every position, range and text rule from the report

@@ -6,7 +6,7 @@ parses it; formulas with plain function names, as Excel takes them live), number
 column, array formulas, Excel tables, styled notes, column widths, native charts
 (``render.live_chart``), the sheet's Solver model as sheet-scoped names, and gdfit's owner mark.
 
-Sheets follow ``gdfit.train``'s policy (``render.live_sheets``): gdfit's own sheets are replaced
+Sheets follow ``gdfit.files.train``'s policy (``render.live_sheets``): gdfit's own sheets are replaced
 in place, a user's sheet of the same name is never touched. Drawing is all or nothing: on any
 error (or Ctrl-C) the new sheets are deleted and the old ones get their names back.
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..book import OWNER_NAME
-from ..layout import Rect, a1_range, col_letter, parse_cell
-from ..report import (ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table, cell_value,
+from gdfit.files.book import OWNER_NAME
+from gdfit.report.a1 import Rect, a1_range, col_letter, parse_cell
+from gdfit.report.model import (ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table, cell_value,
                       formula_text, typed_literal)
-from ..report_layout import validate
-from ..report_solver import solver_names
-from .live_chart import draw_chart
-from .live_sheets import SheetSwap, owned_names, plan, quiet_screen, uses_com
+from gdfit.report.layout import validate
+from gdfit.report.solver_model import solver_names
+from gdfit.render.live_chart import draw_chart
+from gdfit.render.live_sheets import SheetSwap, owned_names, plan, quiet_screen, uses_com
 
 __all__ = ["LiveResult", "render_book", "owned_names", "uses_com", "frozen_part"]
 
@@ -52,7 +52,7 @@ def render_book(report: Report, book, *, replace_owned: bool = True,
         Sheets the report does not name are left alone.
     replace_owned : bool
         Replace sheets gdfit wrote before, and give the report's sheet a suffix where a user's
-        sheet has its name (``gdfit.train.sheet_names_for``). False: any existing sheet of a
+        sheet has its name (``gdfit.files.train.sheet_names_for``). False: any existing sheet of a
         report's name is a ``LayoutError``.
     com : bool, optional
         Use the Excel object model for what xlwings cannot express (series with their own x

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..layout import Rect, a1_range
-from ..report import ChartSpec, Report, ResolvedRange, SeriesSpec, resolve, series_colors
+from gdfit.report.a1 import Rect, a1_range
+from gdfit.report.model import ChartSpec, Report, ResolvedRange, SeriesSpec, resolve, series_colors
 
 __all__ = ["draw_chart", "split_series", "points"]
 

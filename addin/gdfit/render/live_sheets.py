@@ -1,6 +1,6 @@
 """Which sheets a live render writes, and how it puts them in the book all or nothing.
 
-The policy is ``gdfit.train``'s (its ``sheet_names_for`` and table-name rules run on a view of the
+The policy is ``gdfit.files.train``'s (its ``sheet_names_for`` and table-name rules run on a view of the
 xlwings book): a sheet gdfit wrote before (hidden sheet-scoped name ``_gdfit_sheet``) is
 replaced in place; a user's sheet of the same name is never touched and gdfit's sheet takes a
 suffix. :class:`SheetSwap` parks the old sheets under temporary names while the new ones are
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..report import LayoutError, Report, renamed
+from gdfit.report.model import LayoutError, Report, renamed
 
 __all__ = ["uses_com", "owned_names", "plan", "SheetSwap", "quiet_screen"]
 
@@ -30,7 +30,7 @@ def owned_names(sheet) -> set[str]:
 
 
 class _SheetView:
-    """What ``gdfit.train``'s sheet policy reads of a sheet, from an xlwings Sheet."""
+    """What ``gdfit.files.train``'s sheet policy reads of a sheet, from an xlwings Sheet."""
 
     def __init__(self, sheet) -> None:
         self.title = sheet.name
@@ -49,7 +49,7 @@ class _BookView:
 
 def plan(report: Report, book, replace_owned: bool) -> Report:
     """``report`` with its sheets (and references to them) named as they will be in ``book``."""
-    from ..train import _unique_table_names, sheet_names_for
+    from gdfit.files.train import _unique_table_names, sheet_names_for
 
     view = _BookView(book)
     if replace_owned:

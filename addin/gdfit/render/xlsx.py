@@ -2,7 +2,7 @@
 
 Cells, number formats, Excel tables, live and array formulas, and native charts whose series
 point at the table cells (see ``render.xlsx_chart``). Positions, ranges and the text rule come
-from ``gdfit.report``; this module only spells them the way an .xlsx file needs.
+from ``gdfit.report.model``; this module only spells them the way an .xlsx file needs.
 """
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layout import Rect, a1_range, parse_cell
-from ..report import (
+from gdfit.report.a1 import Rect, a1_range, parse_cell
+from gdfit.report.model import (
     ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table, cell_value,
     formula_text,
 )
-from ..report_layout import validate
-from ..report_solver import solver_names
-from .xlsx_chart import build_chart
+from gdfit.report.layout import validate
+from gdfit.report.solver_model import solver_names
+from gdfit.render.xlsx_chart import build_chart
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]
 
@@ -84,7 +84,7 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
     Parameters
     ----------
     report : Report
-        Validated first (``gdfit.report_layout.validate``): a bad report raises
+        Validated first (``gdfit.report.layout.validate``): a bad report raises
         ``LayoutError`` before anything is drawn.
     workbook : openpyxl.Workbook, optional
         Sheets the report does not name are left untouched.

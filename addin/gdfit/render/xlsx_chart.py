@@ -12,7 +12,7 @@ from openpyxl.drawing.text import (
     CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun,
 )
 
-from ..report import ChartSpec, Report, SeriesSpec, resolve, series_colors
+from gdfit.report.model import ChartSpec, Report, SeriesSpec, resolve, series_colors
 
 __all__ = ["build_chart"]
 

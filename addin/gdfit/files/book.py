@@ -1,0 +1,221 @@
+"""Reading a user's workbook safely, finding its data, and knowing what a rewrite would lose.
+
+openpyxl does not carry every part of a workbook through load and save: charts, images, shapes,
+pivot tables, slicers, ActiveX and form controls, for instance, are dropped or rebuilt. gdfit
+therefore writes to a new file by default, and rewrites in place only when :func:`unkept_parts`
+finds nothing that would be lost.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gdfit.core.data import InputError
+
+__all__ = ["BookError", "DataRegion", "check_package", "unkept_parts", "load_book", "find_data",
+           "read_region", "read_range", "OWNER_NAME", "is_owned", "mark_owned"]
+
+#: Sheet-scoped hidden name that marks a sheet as written by gdfit (it moves with the sheet).
+OWNER_NAME = "_gdfit_sheet"
+
+MAX_FILE_BYTES = 200 * 2**20
+MAX_UNPACKED_BYTES = 1 * 2**30
+MAX_RATIO = 200  # compressed-to-unpacked ratio above which a part is treated as a zip bomb
+MAX_PARTS = 20_000
+
+# Parts that openpyxl does not keep (or rebuilds from a partial model) on load + save.
+_UNKEPT = [
+    (r"^xl/charts/chart\d+\.xml$", "charts"),
+    (r"^xl/chartsheets/", "chart sheets"),
+    (r"^xl/media/", "images"),
+    (r"^xl/drawings/drawing\d+\.xml$", "drawings (shapes, images, charts)"),
+    (r"^xl/pivotTables/", "pivot tables"),
+    (r"^xl/pivotCache/", "pivot caches"),
+    (r"^xl/slicers/", "slicers"),
+    (r"^xl/slicerCaches/", "slicer caches"),
+    (r"^xl/timelines/", "timelines"),
+    (r"^xl/activeX/", "ActiveX controls"),
+    (r"^xl/ctrlProps/", "form controls"),
+    (r"^customXml/", "custom XML parts"),
+    (r"^xl/model/", "a data model"),
+    (r"^xl/queryTables/", "query tables"),
+    (r"^xl/connections\.xml$", "data connections"),
+    (r"^xl/threadedComments/", "threaded comments"),
+    (r"^xl/richData/", "rich data types"),
+]
+
+
+class BookError(InputError):
+    """A workbook that cannot be read or written safely; the message is one line."""
+
+
+@dataclass(frozen=True)
+class DataRegion:
+    """Where the numbers are: a header row and the data columns below it."""
+
+    sheet: str
+    header_row: int
+    first_row: int
+    last_row: int
+    columns: tuple[int, ...]  # 1-based column numbers
+    headers: tuple[str, ...]
+
+
+def check_package(path: str | Path) -> zipfile.ZipFile:
+    """Open ``path`` as an Office Open XML package after size and zip-bomb checks."""
+    file = Path(path)
+    if not file.is_file():
+        raise BookError(f"workbook {str(path)!r} does not exist; give the path to an .xlsx or .xlsm file.")
+    if file.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise BookError(f"workbook {file.name!r} is not .xlsx or .xlsm; save it in that format from Excel first.")
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise BookError(f"workbook {file.name!r} is larger than {MAX_FILE_BYTES // 2**20} MB; "
+                        "copy the data into a smaller workbook.")
+    with file.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise BookError(f"workbook {file.name!r} is encrypted (password-protected) or a legacy .xls; "
+                        "remove the password or save it as .xlsx.")
+    try:
+        package = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError):
+        raise BookError(f"workbook {file.name!r} is not a valid .xlsx file (damaged or not a zip); "
+                        "open and re-save it in Excel.") from None
+    _check_sizes(package, file.name)
+    return package
+
+
+def _check_sizes(package: zipfile.ZipFile, name: str) -> None:
+    infos = package.infolist()
+    if len(infos) > MAX_PARTS:
+        raise BookError(f"workbook {name!r} has {len(infos)} parts; more than {MAX_PARTS} is refused as unsafe.")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise BookError(f"workbook {name!r} unpacks to {total / 2**20:.0f} MB; "
+                        f"more than {MAX_UNPACKED_BYTES // 2**20} MB is refused as unsafe.")
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BookError(f"workbook {name!r} part {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
+                            "-fold (a zip bomb?); refused.")
+    if "[Content_Types].xml" not in package.namelist():
+        raise BookError(f"workbook {name!r} is a zip but not an Excel workbook (no [Content_Types].xml).")
+
+
+def unkept_parts(path: str | Path) -> list[str]:
+    """Kinds of content in the workbook that an openpyxl load + save would not keep."""
+    with check_package(path) as package:
+        names = package.namelist()
+    found = []
+    for pattern, label in _UNKEPT:
+        if any(re.search(pattern, n) for n in names) and label not in found:
+            found.append(label)
+    return found
+
+
+def load_book(path: str | Path):
+    """Load a workbook with openpyxl (VBA kept for .xlsm), after the package checks."""
+    import openpyxl
+
+    file = Path(path)
+    check_package(file).close()
+    try:
+        return openpyxl.load_workbook(file, keep_vba=file.suffix.lower() == ".xlsm", data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged parts; report one line
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BookError(f"workbook {file.name!r} could not be read ({reason[:120]}); "
+                        "open and re-save it in Excel.") from None
+
+
+def is_owned(ws) -> bool:
+    """True when the sheet carries gdfit's marker name."""
+    return OWNER_NAME in ws.defined_names
+
+
+def mark_owned(ws) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    ws.defined_names[OWNER_NAME] = DefinedName(OWNER_NAME, attr_text='"gdfit"', hidden=True)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def find_data(ws) -> DataRegion:
+    """Find a header row with numeric columns beneath it on ``ws``.
+
+    The header row is the first row that has text in at least two cells and numbers below
+    them; data run down to the first row where every chosen column is blank. A column is a
+    data column when every cell in the block is a number.
+    """
+    rows = list(ws.iter_rows(values_only=True))
+    for h, header in enumerate(rows[:-1]):
+        labelled = [j for j, v in enumerate(header) if isinstance(v, str) and v.strip()]
+        below = rows[h + 1]
+        candidates = [j for j in labelled if j < len(below) and _is_number(below[j])]
+        if len(candidates) < 2:
+            continue
+        last = h + 1
+        while last + 1 < len(rows) and any(
+                j < len(rows[last + 1]) and rows[last + 1][j] is not None for j in candidates):
+            last += 1
+        block = rows[h + 1:last + 1]
+        numeric = []
+        for j in candidates:
+            bad = next((i for i, r in enumerate(block) if j >= len(r) or not _is_number(r[j])), None)
+            if bad is None:
+                numeric.append(j)
+            elif bad >= len(block) // 2:  # mostly numbers: a gap, not a text column
+                raise BookError(_cell_problem(ws.title, header[j], h + 2 + bad, j + 1, block[bad]))
+        if len(numeric) >= 2:
+            return DataRegion(ws.title, h + 1, h + 2, last + 1, tuple(j + 1 for j in numeric),
+                              tuple(str(header[j]).strip() for j in numeric))
+    raise BookError(f"no data found on sheet {ws.title!r}: expected a header row with at least two "
+                    "numeric columns below it; name the ranges with --x and --y.")
+
+
+def _cell_problem(sheet: str, header: Any, row: int, col: int, values: tuple) -> str:
+    from openpyxl.utils import get_column_letter
+
+    value = values[col - 1] if col - 1 < len(values) else None
+    what = "a blank" if value is None else f"{value!r}"
+    return (f"column {str(header)!r} on sheet {sheet!r} has {what} at {get_column_letter(col)}{row}; "
+            "enter a number there or delete the row.")
+
+
+def read_region(ws, region: DataRegion) -> tuple[list[str], list[list[float]]]:
+    """Headers and the numbers of a :class:`DataRegion`, column by column."""
+    columns = []
+    for col in region.columns:
+        cells = ws.iter_rows(min_row=region.first_row, max_row=region.last_row,
+                             min_col=col, max_col=col, values_only=True)
+        columns.append([row[0] for row in cells])
+    return list(region.headers), columns
+
+
+def read_range(ws, ref: str, arg: str) -> tuple[str | None, list[float]]:
+    """Numbers of a one-column range such as ``B2:B31`` (a text first cell is taken as its label)."""
+    try:
+        cells = ws[ref]
+    except ValueError:
+        raise BookError(f"{arg} {ref!r} is not a cell range; write it like B2:B31.") from None
+    if not isinstance(cells, tuple):
+        cells = ((cells,),)
+    elif cells and not isinstance(cells[0], tuple):
+        cells = tuple((c,) for c in cells)
+    if cells and len(cells[0]) != 1:
+        raise BookError(f"{arg} {ref!r} spans {len(cells[0])} columns; give one column per range.")
+    flat = [row[0] for row in cells]
+    label = None
+    if flat and isinstance(flat[0].value, str):
+        label, flat = flat[0].value.strip(), flat[1:]
+    values = []
+    for cell in flat:
+        if not _is_number(cell.value):
+            what = "a blank" if cell.value is None else f"{cell.value!r}"
+            raise BookError(f"{arg} {ref!r} has {what} at {cell.coordinate}; every cell must be a number.")
+        values.append(float(cell.value))
+    return label, values
