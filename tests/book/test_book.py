@@ -5,8 +5,7 @@ import openpyxl
 import pytest
 from openpyxl.chart import Reference, ScatterChart, Series
 
-from gdfit.files.book import (BookError, check_package, find_data, load_book, read_range, read_region,
-                        unkept_parts)
+from gdfit.files.book import BookError, check_package, find_data, load_book, read_range, read_region, unkept_parts
 
 
 def _book(rows, title="Data"):

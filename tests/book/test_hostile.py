@@ -13,8 +13,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 import gdfit
-from gdfit.files.book import BookError, load_book
 from gdfit.cli import main
+from gdfit.files.book import BookError, load_book
 from gdfit.files.train import train_book
 from tests.lo import needs_soffice, soffice
 
@@ -144,7 +144,7 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("gdfit.core.compare.compare", interrupted)
+    monkeypatch.setattr("gdfit.files.train.compare", interrupted)
     assert main(["train", str(book), "--sheet", "Data"]) == 130
     assert _sha(book) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.xlsx"]

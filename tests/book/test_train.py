@@ -1,19 +1,18 @@
 """gdfit train on users' workbooks: right numbers, owned sheets, nothing of the user's lost."""
 import hashlib
-import shutil
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pytest
 import xlwings
 from openpyxl.chart import Reference, ScatterChart, Series
 
 import gdfit
-from gdfit.files.book import BookError, is_owned
 from gdfit.cli import main
+from gdfit.files.book import BookError
 from gdfit.files.train import train_book
+from gdfit.report.ownership import is_owned
 
 INJECTION = "=HYPERLINK(\"http://example.com\",\"click\")"
 

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gdfit
 from tests.exact import exact_least_squares, significant_digits

@@ -3,7 +3,8 @@ name what differs."""
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gdfit
 from gdfit.core.compare import METHODS, error_bound, relative_difference

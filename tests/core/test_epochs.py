@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.core.descent import epochs, loop as fit_loop
+from gdfit.core.descent import epochs
+from gdfit.core.descent import loop as fit_loop
 
 
 def _data(n=61, p=3, seed=4):

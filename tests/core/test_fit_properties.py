@@ -7,7 +7,8 @@ tolerance means the same for a column in metres as for one in millimetres.
 """
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog, minimize
 
 import gdfit

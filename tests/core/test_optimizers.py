@@ -3,8 +3,17 @@ import numpy as np
 import pytest
 
 import gdfit
-from gdfit.core.descent.optimizers import (OPTIMIZERS, AdamState, PlainState, TraceState, adam, make_optimizer,
-                                   momentum, nesterov, plain)
+from gdfit.core.descent.optimizers import (
+    OPTIMIZERS,
+    AdamState,
+    PlainState,
+    TraceState,
+    adam,
+    make_optimizer,
+    momentum,
+    nesterov,
+    plain,
+)
 
 G1 = np.array([1.0, -2.0])
 G2 = np.array([0.5, 4.0])

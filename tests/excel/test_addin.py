@@ -3,10 +3,9 @@ import argparse
 import io
 import re
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-
-import warnings
 
 import pytest
 

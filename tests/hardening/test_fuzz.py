@@ -10,11 +10,12 @@ import warnings
 import zipfile
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gdfit
-from gdfit.files.book import BookError, find_data, load_book, read_region
 from gdfit.excel import udfs
+from gdfit.files.book import BookError, find_data, load_book, read_region
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

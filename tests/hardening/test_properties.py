@@ -8,8 +8,8 @@ import math
 import warnings
 
 import numpy as np
-import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gdfit
 from gdfit.excel import udfs

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 import gdfit
-
-from gdfit.sheets.lessons.common import LESSONS, build_lessons
+from gdfit.files.workbooks import build_lessons
+from gdfit.sheets.lessons.registry import LESSONS
 from tests.cells import cells, mismatches
 from tests.lo import needs_soffice, read_ppm, soffice
 

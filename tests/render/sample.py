@@ -12,8 +12,17 @@ import numpy as np
 from gdfit.core.surface import QuadraticSurface, choose_levels, contour_lines
 from gdfit.report.layout import auto_widths, contour_rows
 from gdfit.report.model import (
-    ArrayFormula, ChartSpec, ColumnRef, Formula, FormulaCell, Note, PageSetup, Report,
-    SeriesSpec, SheetSpec, Table,
+    ArrayFormula,
+    ChartSpec,
+    ColumnRef,
+    Formula,
+    FormulaCell,
+    Note,
+    PageSetup,
+    Report,
+    SeriesSpec,
+    SheetSpec,
+    Table,
 )
 
 X = np.array([1.0, 2.0, 3.0, 4.5, 5.0, 6.5, 7.0, 8.0])

@@ -4,7 +4,6 @@ Two LibreOffice runs for the whole module (PDF export, and a load-recalculate-sa
 pdftoppm rasterises the PDF. Set GDFIT_RENDER_DIR to keep PNGs of the pages for a look.
 """
 import os
-import shutil
 import subprocess
 
 import numpy as np

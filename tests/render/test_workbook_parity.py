@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.files.workbooks import dataset_report, write_report
+from gdfit.files.workbooks import write_report
+from gdfit.sheets.training.dataset import dataset_report
 from tests.lo import needs_soffice, soffice
 
 pytestmark = needs_soffice

@@ -10,7 +10,15 @@ from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
 
 from gdfit.render.xlsx import excel_formula, render_workbook, save_workbook
 from gdfit.report.model import (
-    PALETTE, ChartSpec, ColumnRef, LayoutError, Note, Report, SeriesSpec, SheetSpec, Table,
+    PALETTE,
+    ChartSpec,
+    ColumnRef,
+    LayoutError,
+    Note,
+    Report,
+    SeriesSpec,
+    SheetSpec,
+    Table,
 )
 from tests.render.sample import FORMULA_LIKE, START, X, Y, sample_report
 

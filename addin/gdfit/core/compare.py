@@ -15,14 +15,15 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from gdfit.core.compare_notes import comparison_notes
+from gdfit.core.data import Dataset, OptionError, design
+from gdfit.core.descent.fit import fit as gd_fit
+from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import OLSResult, closed_form
-from gdfit.core.data import Dataset, OptionError, design
-from gdfit.core.descent.losses import LOSSES
-from gdfit.core.compare_notes import comparison_notes
+from gdfit.core.leastsq.linest import excel_flag, linest_dataset, regression_output
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve
-from gdfit.core.leastsq.linest import excel_flag, linest_dataset, regression_output
 
 __all__ = ["Comparison", "ErrorBound", "compare", "error_bound", "relative_difference", "METHODS"]
 
@@ -172,7 +173,6 @@ def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
         "ToolPak Regression", the Solver-equivalent) and columns: one per coefficient (labels),
         "intercept", "SSE", "R²", "iterations", "seconds", "max rel. diff vs closed form".
     """
-    from gdfit.core.descent.fit import fit as gd_fit  # imported here: fit.py is the heaviest module of the core
 
     const = excel_flag("const", const, True)
     data = linest_dataset(known_y, known_x, const)

@@ -11,14 +11,17 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from gdfit.core.compare import compare
 from gdfit.core.data import as_dataset
 from gdfit.core.descent.fit import ConvergenceWarning
-from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
-from gdfit.report.model import typed_literal
 from gdfit.excel import convert
 from gdfit.excel.selection import DataRanges, choose_ranges, read_data
 from gdfit.excel.settings import SETTINGS_RANGE, SETTINGS_SHEET, TrainSettings, parse_settings, settings_sheet
 from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_available
+from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
+from gdfit.report.model import typed_literal
+from gdfit.report.ownership import OWNER_NAME
+from gdfit.sheets.training.report import training_report
 
 __all__ = ["main", "train", "TrainOutcome", "StatusBar"]
 
@@ -57,7 +60,6 @@ class StatusBar:
 
 
 def _gdfit_sheets(book) -> set[str]:
-    from gdfit.files.book import OWNER_NAME
     return {s.name for s in book.sheets if OWNER_NAME in owned_names(s)} | {SETTINGS_SHEET}
 
 
@@ -70,9 +72,6 @@ def _settings(book) -> TrainSettings | None:
 
 def _report(book, status: StatusBar, com: bool):
     """Everything computed and laid out before the book is touched."""
-    from gdfit.core.compare import compare
-    from gdfit.sheets.training.report import training_report
-
     settings = _settings(book)
     ranges = choose_ranges(book, settings, _gdfit_sheets(book))
     frame, y, source = read_data(book, ranges)

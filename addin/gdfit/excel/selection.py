@@ -12,12 +12,12 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from gdfit.excel import convert
+from gdfit.excel.settings import TrainSettings
 from gdfit.files.book import BookError, find_data
 from gdfit.report.a1 import Rect, a1_range, cell_a1, parse_cell, quote_sheet
 from gdfit.report.model import RangeRef
 from gdfit.sheets.training.report import DataSource, adjacent_block
-from gdfit.excel import convert
-from gdfit.excel.settings import TrainSettings
 
 __all__ = ["DataRanges", "choose_ranges", "read_data", "parse_areas"]
 

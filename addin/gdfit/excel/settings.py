@@ -10,8 +10,8 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from gdfit.core.data import OptionError
-from gdfit.report.model import Note, SheetSpec, Table
 from gdfit.excel import convert
+from gdfit.report.model import Note, SheetSpec, Table
 
 __all__ = ["SETTINGS_SHEET", "TrainSettings", "settings_sheet", "parse_settings", "SETTINGS_RANGE"]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from gdfit.core.solver.solve import MESSAGES
 from gdfit.report.a1 import cell_a1
-from gdfit.report.model import Formula, Note, RangeRef, Report, Table, resolve
 from gdfit.report.layout import footprints
+from gdfit.report.model import Formula, Note, RangeRef, Report, Table, resolve
 
 __all__ = ["solver_available", "add_solver_block", "run_excel_solver"]
 

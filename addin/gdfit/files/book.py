@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from gdfit.core.data import InputError
+from gdfit.report.ownership import OWNER_NAME, is_owned
 
 __all__ = ["BookError", "DataRegion", "check_package", "unkept_parts", "load_book", "find_data",
            "read_region", "read_range", "OWNER_NAME", "is_owned", "mark_owned"]
 
-#: Sheet-scoped hidden name that marks a sheet as written by gdfit (it moves with the sheet).
-OWNER_NAME = "_gdfit_sheet"
 
 MAX_FILE_BYTES = 200 * 2**20
 MAX_UNPACKED_BYTES = 1 * 2**30
@@ -127,11 +126,6 @@ def load_book(path: str | Path):
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BookError(f"workbook {file.name!r} could not be read ({reason[:120]}); "
                         "open and re-save it in Excel.") from None
-
-
-def is_owned(ws) -> bool:
-    """True when the sheet carries gdfit's marker name."""
-    return OWNER_NAME in ws.defined_names
 
 
 def mark_owned(ws) -> None:

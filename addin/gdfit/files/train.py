@@ -13,11 +13,16 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from gdfit.files.book import BookError, find_data, is_owned, load_book, mark_owned, read_range, read_region, unkept_parts
+from gdfit.core.compare import compare
+from gdfit.core.data import as_dataset
+from gdfit.files.book import BookError, find_data, load_book, mark_owned, read_range, read_region, unkept_parts
+from gdfit.render.xlsx import render_workbook, save_workbook
 from gdfit.report.a1 import col_letter
-from gdfit.report.model import RangeRef, Report, renamed
+from gdfit.report.model import RangeRef, renamed
+from gdfit.report.ownership import sheet_names_for, unique_table_names
+from gdfit.sheets.training.report import DataSource, adjacent_block, lesson_start, training_report
 
-__all__ = ["TrainResult", "train_book", "default_output", "sheet_names_for"]
+__all__ = ["TrainResult", "train_book", "default_output"]
 
 
 @dataclass
@@ -33,34 +38,6 @@ class TrainResult:
 def default_output(path: Path) -> Path:
     """``book.xlsx`` -> ``book_gdfit.xlsx`` beside it (the input is never overwritten by default)."""
     return path.with_name(f"{path.stem}_gdfit{path.suffix}")
-
-
-def sheet_names_for(report: Report, wb) -> dict[str, str]:
-    """Report sheet -> workbook sheet: gdfit's own sheets are reused, a user's gets a suffix."""
-    taken = {name.lower(): name for name in wb.sheetnames}
-    mapping = {}
-    for spec in report.sheets:
-        name, n = spec.name, 1
-        while name.lower() in taken and not is_owned(wb[taken[name.lower()]]):
-            n += 1
-            name = f"{spec.name} (gdfit)" if n == 2 else f"{spec.name} (gdfit {n - 1})"
-        mapping[spec.name] = name
-        taken.setdefault(name.lower(), name)
-    return mapping
-
-
-def _unique_table_names(report: Report, wb) -> None:
-    """Give gdfit's Excel tables a suffix where a user's sheet already uses the name."""
-    drawn = {spec.name.lower() for spec in report.sheets}
-    used = {name.lower() for ws in wb.worksheets if ws.title.lower() not in drawn for name in ws.tables}
-    for spec in report.sheets:
-        for table in spec.tables:
-            if table.name:
-                base, n = table.name, 1
-                while table.name.lower() in used:
-                    n += 1
-                    table.name = f"{base}_{n}"
-                used.add(table.name.lower())
 
 
 def _columns_as_ranges(region, columns: Sequence[int]) -> list[RangeRef]:
@@ -124,11 +101,6 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     in_place : rewrite the input itself; refused when the rewrite would lose anything
     **fit_options : options of :func:`gdfit.fit`
     """
-    from gdfit.core.compare import compare
-    from gdfit.core.data import as_dataset
-    from gdfit.render.xlsx import render_workbook, save_workbook
-    from gdfit.sheets.training.report import DataSource, adjacent_block, lesson_start, training_report
-
     source_path = Path(path)
     lost = unkept_parts(source_path)
     if in_place and lost:
@@ -151,7 +123,7 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
     report = renamed(report, sheet_names_for(report, wb))
-    _unique_table_names(report, wb)
+    unique_table_names(report, wb)
     render_workbook(report, wb, replace=True)
     for spec in report.sheets:
         mark_owned(wb[spec.name])

@@ -14,14 +14,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gdfit.files.book import OWNER_NAME
-from gdfit.report.a1 import Rect, a1_range, col_letter, parse_cell
-from gdfit.report.model import (ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table, cell_value,
-                      formula_text, typed_literal)
-from gdfit.report.layout import validate
-from gdfit.report.solver_model import solver_names
 from gdfit.render.live_chart import draw_chart
 from gdfit.render.live_sheets import SheetSwap, owned_names, plan, quiet_screen, uses_com
+from gdfit.report.a1 import Rect, a1_range, col_letter, parse_cell
+from gdfit.report.layout import validate
+from gdfit.report.model import (
+    ArrayFormula,
+    FormulaCell,
+    Note,
+    Report,
+    SheetSpec,
+    Table,
+    cell_value,
+    formula_text,
+    typed_literal,
+)
+from gdfit.report.ownership import OWNER_NAME
+from gdfit.report.solver_model import solver_names
 
 __all__ = ["LiveResult", "render_book", "owned_names", "uses_com", "frozen_part"]
 

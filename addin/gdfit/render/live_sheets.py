@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from gdfit.report.model import LayoutError, Report, renamed
+from gdfit.report.ownership import sheet_names_for, unique_table_names
 
 __all__ = ["uses_com", "owned_names", "plan", "SheetSwap", "quiet_screen"]
 
@@ -49,8 +50,6 @@ class _BookView:
 
 def plan(report: Report, book, replace_owned: bool) -> Report:
     """``report`` with its sheets (and references to them) named as they will be in ``book``."""
-    from gdfit.files.train import _unique_table_names, sheet_names_for
-
     view = _BookView(book)
     if replace_owned:
         report = renamed(report, sheet_names_for(report, view))
@@ -59,7 +58,7 @@ def plan(report: Report, book, replace_owned: bool) -> Report:
         clash = next((s.name for s in report.sheets if s.name.lower() in taken), None)
         if clash:
             raise LayoutError(f"the book already has a sheet {clash!r}; pass replace_owned=True")
-    _unique_table_names(report, view)
+    unique_table_names(report, view)
     return report
 
 

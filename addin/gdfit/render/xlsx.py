@@ -17,17 +17,25 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
+from openpyxl.worksheet.table import Table as XLTable
+from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gdfit.render.xlsx_chart import build_chart
 from gdfit.report.a1 import Rect, a1_range, parse_cell
+from gdfit.report.layout import validate
 from gdfit.report.model import (
-    ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table, cell_value,
+    ArrayFormula,
+    FormulaCell,
+    LayoutError,
+    Note,
+    Report,
+    SheetSpec,
+    Table,
+    cell_value,
     formula_text,
 )
-from gdfit.report.layout import validate
 from gdfit.report.solver_model import solver_names
-from gdfit.render.xlsx_chart import build_chart
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]
 

@@ -9,7 +9,10 @@ from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
 from openpyxl.drawing.text import (
-    CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun,
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
 )
 
 from gdfit.report.model import ChartSpec, Report, SeriesSpec, resolve, series_colors

@@ -8,11 +8,25 @@ import re
 from typing import Sequence
 
 from gdfit.report.a1 import (
-    DEFAULT_COLUMN_WIDTH, Rect, col_letter, find_overlaps, parse_cell, span_cells, text_width,
+    DEFAULT_COLUMN_WIDTH,
+    Rect,
+    col_letter,
+    find_overlaps,
+    parse_cell,
+    span_cells,
+    text_width,
 )
 from gdfit.report.model import (
-    ArrayFormula, CellValue, ChartSpec, Formula, LayoutError, Report, SheetSpec, Table,
-    formula_text, resolve,
+    ArrayFormula,
+    CellValue,
+    ChartSpec,
+    Formula,
+    LayoutError,
+    Report,
+    SheetSpec,
+    Table,
+    formula_text,
+    resolve,
 )
 
 __all__ = ["footprints", "overlaps", "auto_widths", "validate", "contour_rows"]

@@ -11,6 +11,7 @@ from typing import Mapping
 
 import numpy as np
 
+from gdfit import __version__
 from gdfit.report.a1 import col_letter
 from gdfit.report.model import ColumnRef, Formula, FormulaCell, Note, RangeRef, SheetSpec, Table
 
@@ -54,11 +55,11 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
     flag_cell : str, optional
         Where the flag goes (default: two rows under the manifest, in its first column).
     """
-    import gdfit
+
 
     values = np.asarray(values, dtype=float).reshape(len(values), -1)
     rows: list[list] = [["data sha256", data_hash(values)], ["options", _options_text(options)],
-                        ["seed", "not used" if seed is None else seed], ["gdfit version", gdfit.__version__],
+                        ["seed", "not used" if seed is None else seed], ["gdfit version", __version__],
                         ["numpy version", np.__version__]]
     checks, refs = [], {}
     for j, (label, ref) in enumerate(columns.items()):

@@ -18,7 +18,15 @@ from gdfit.core.descent.messages import describe
 from gdfit.core.descent.objective import Problem
 from gdfit.core.descent.optimizers import Optimizer
 from gdfit.core.descent.options import Settings
-from gdfit.core.descent.schedules import PATIENCE, Plateau, armijo, auto_step, observe, schedule_factor, schedule_factors
+from gdfit.core.descent.schedules import (
+    PATIENCE,
+    Plateau,
+    armijo,
+    auto_step,
+    observe,
+    schedule_factor,
+    schedule_factors,
+)
 from gdfit.core.descent.trace import Row, Trace
 
 __all__ = ["Context", "Outcome", "train"]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from gdfit.core.leastsq import precise
 from gdfit.core.data import Dataset, as_dataset
+from gdfit.core.leastsq import precise
 
 __all__ = ["OLSResult", "closed_form", "least_squares", "COLLINEAR_TOL"]
 

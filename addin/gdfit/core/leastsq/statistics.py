@@ -27,9 +27,9 @@ import numpy as np
 from scipy import stats as sps
 from scipy.linalg import solve_triangular
 
+from gdfit.core.data import Dataset, InputError, OptionError
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import closed_form
-from gdfit.core.data import Dataset, InputError, OptionError
 
 __all__ = ["RegressionStats", "stats_at"]
 

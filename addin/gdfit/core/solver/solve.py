@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from gdfit.core.solver import grg
 from gdfit.core.data import OptionError, check_choice, check_int, check_positive
-from gdfit.core.solver.answer_report import answer_report, cells_for
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
+from gdfit.core.solver import grg
+from gdfit.core.solver.answer_report import answer_report, cells_for
 
 __all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve"]
 

@@ -6,8 +6,19 @@ import warnings
 
 import numpy as np
 
-from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
+from gdfit.core.descent.fit import fit
+from gdfit.core.leastsq.closed_form import closed_form
+from gdfit.datasets import ad_spend
 from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
+from gdfit.sheets.lessons.common import (
+    CHART_ROWS,
+    NUMBER,
+    ad_spend_data,
+    finish_sheet,
+    readme_sheet,
+    ref,
+    with_manifest,
+)
 
 __all__ = ["METHODS", "EPOCHS", "RATE", "SEEDS", "method_fit", "method_runs", "seed_ensemble",
            "batch_report"]
@@ -22,8 +33,6 @@ SEEDS = tuple(range(10))
 
 def method_fit(method: str, batch_size: int | None, seed: int):
     """The ad-spend line fitted for ``EPOCHS`` epochs (no early stop) by one method."""
-    from gdfit.core.descent.fit import fit
-    from gdfit.datasets import ad_spend
 
     d = ad_spend()
     with warnings.catch_warnings():  # every run goes the full EPOCHS on purpose
@@ -58,8 +67,6 @@ def _ensemble_rows(band, closed) -> list[list]:
 
 def batch_report() -> Report:
     """Read me, the three loss curves on one chart, and the SGD seed ensemble with its band."""
-    from gdfit.core.leastsq.closed_form import closed_form
-    from gdfit.datasets import ad_spend
 
     runs, band = method_runs(), seed_ensemble()
     labels = [label for label, _, _ in METHODS]

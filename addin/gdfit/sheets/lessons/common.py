@@ -7,17 +7,16 @@ same code writes the same cells.
 """
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
 from typing import Callable, Sequence
 
-import numpy as np
-
+from gdfit.datasets import ad_spend
 from gdfit.report.a1 import col_letter
-from gdfit.report.model import ChartSpec, ColumnRef, Note, PageSetup, Report, SeriesSpec, SheetSpec, Table
 from gdfit.report.layout import auto_widths
+from gdfit.report.model import ColumnRef, Note, PageSetup, SheetSpec
+from gdfit.sheets.data import data_sheet
+from gdfit.sheets.manifest import add_manifest
 
-__all__ = ["readme_sheet", "finish_sheet", "with_manifest", "ad_spend_data", "below_charts", "bowl_report", "LESSONS", "build_lessons"]
+__all__ = ["readme_sheet", "finish_sheet", "with_manifest", "ad_spend_data", "below_charts", "ref", "CHART_ROWS", "NUMBER"]
 
 CHART_ROWS = 19  # rows a 16 x 9 cm chart covers at the default row height, plus a spare row
 NUMBER = "0.000000"
@@ -63,8 +62,6 @@ def below_charts(sheet: SheetSpec) -> int:
 def with_manifest(sheet: SheetSpec, frame, table: str, options: dict, seed: int | None = None) -> SheetSpec:
     """``sheet`` with the run manifest and stale flag (``gdfit.sheets.manifest``) under its charts,
     for a run trained on the columns of ``frame`` held in the Excel table ``table`` of the Data sheet."""
-    from gdfit.sheets.manifest import add_manifest
-
     columns = {str(c): ColumnRef("Data", table, str(c)) for c in frame.columns}
     add_manifest(sheet, below_charts(sheet), columns, frame.to_numpy(dtype=float), options, seed)
     return sheet
@@ -72,9 +69,6 @@ def with_manifest(sheet: SheetSpec, frame, table: str, options: dict, seed: int 
 
 def ad_spend_data() -> tuple:
     """The ad-spend Data sheet (Excel table ``AdSpend``) and the frame it holds."""
-    from gdfit.datasets import ad_spend
-    from gdfit.files.workbooks import data_sheet
-
     frame = ad_spend()
     return data_sheet(frame, "AdSpend", "Ad spend ($ thousands) and sales ($ hundreds of thousands)"), frame
 
@@ -82,92 +76,3 @@ def ad_spend_data() -> tuple:
 def ref(sheet: str, table: str) -> Callable[[str], ColumnRef]:
     """A shorthand making references to the columns of one table."""
     return lambda column: ColumnRef(sheet, table, column)
-
-
-# ---- 4. the one-parameter bowl ---------------------------------------------------------------
-
-BOWL_TARGET, BOWL_RATE, BOWL_STEPS = 3.0, 0.1, 30
-
-
-def bowl_fit():
-    """Gradient descent on the bowl (w - 3)^2: the intercept-only model of y = [3] under SSE."""
-    from gdfit.core.descent.fit import fit
-
-    with warnings.catch_warnings():  # stopping early is the point: the table shows the first steps
-        warnings.simplefilter("ignore")
-        return fit(np.zeros((1, 0)), np.array([BOWL_TARGET]), loss="sse", learning_rate=BOWL_RATE,
-                   init=[0.0], scale="none", max_iter=BOWL_STEPS, grad_tol=0.0)
-
-
-def bowl_report() -> Report:
-    """The bowl lesson: the step table and the parabola with the steps drawn on it."""
-    result = bowl_fit()
-    h = result.history
-    w = h["intercept"].to_numpy(dtype=float)
-    steps = [[int(i), float(wi), float(loss), float(2.0 * (wi - BOWL_TARGET))]
-             for i, wi, loss in zip(h["iteration"], w, h["loss"])]
-    grid = np.linspace(-0.5, 6.5, 29)
-    curve = [[float(g), float((g - BOWL_TARGET) ** 2)] for g in grid]
-    top = 4
-    sheet = SheetSpec("Bowl", notes=[Note("A1", "Rolling down the bowl (w - 3)², learning rate 0.1, "
-                                                "start w = 0", "title", span=8)])
-    sheet.notes.append(Note(f"L{top - 1}", "Each step: w ← w − 0.1 × gradient, gradient = 2(w − 3)",
-                            "heading", span=6))
-    sheet.tables += [Table(f"L{top}", ["step", "w", "loss", "gradient"], steps, ["0", NUMBER, NUMBER, NUMBER],
-                           name="bowl_steps", id="steps"),
-                     Table(f"Q{top}", ["w", "loss (w-3)^2"], curve, [NUMBER, NUMBER],
-                           name="bowl_curve", id="curve")]
-    s, c = ref("Bowl", "steps"), ref("Bowl", "curve")
-    sheet.charts += [
-        ChartSpec("scatter", "The bowl and the steps taken on it", "A3", [
-            SeriesSpec("loss (w − 3)²", c("w"), c("loss (w-3)^2"), style="line", color="9DB9D6"),
-            SeriesSpec("gradient-descent steps", s("w"), s("loss"), style="markers+line",
-                       marker_size=6, line_width_pt=1.0, color="C0504D")],
-            x_title="w", y_title="loss"),
-        ChartSpec("scatter", "w by step: marching towards 3", f"A{3 + CHART_ROWS}", [
-            SeriesSpec("w", s("step"), s("w"), style="markers+line", marker_size=4)],
-            x_title="step", y_title="w", legend=None)]
-    readme = readme_sheet("The bowl: gradient descent with one parameter", [
-        "The loss here is (w − 3)²: a bowl whose lowest point is at w = 3. We pretend not to know that.",
-        "Start at w = 0, where the loss is 9. The slope there is 2 × (0 − 3) = −6: downhill is to the right.",
-        "Each step moves w against the slope by the learning rate times the slope: 0 + 0.1 × 6 = 0.6.",
-        "The table on the Bowl sheet lists every step: w, the loss, and the slope (gradient) at w.",
-        "Steps shrink as the slope flattens near the bottom; w gets closer to 3 each time and never passes it.",
-        "The numbers are computed by gdfit.fit on the model 'y = w' with the single value y = 3, "
-        "sum of squared errors, learning rate 0.1, start 0, no scaling.",
-    ])
-    # The one data value sits on a Data sheet so the Bowl sheet's manifest can tell when it changes.
-    import pandas as pd
-    from gdfit.files.workbooks import data_sheet
-
-    frame = pd.DataFrame({"y": [BOWL_TARGET]})
-    data = data_sheet(frame, "BowlData", "The one data value: y = 3, the bottom of the bowl")
-    sheet = with_manifest(sheet, frame, "BowlData", result.options)
-    return Report([readme, data, finish_sheet(sheet)], title="gdfit lesson: the bowl")
-
-
-# ---- registry ----------------------------------------------------------------------------------
-
-
-def _lessons() -> dict[str, Callable[[], Report]]:
-    from gdfit.sheets.lessons.batch import batch_report
-    from gdfit.sheets.lessons.house import house_prices_report
-    from gdfit.sheets.lessons.losses import losses_report
-    from gdfit.sheets.lessons.rate import learning_rate_report
-    from gdfit.sheets.lessons.surface import surface_report
-
-    return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report,
-            "house_prices.xlsx": house_prices_report, "batch_sgd_minibatch.xlsx": batch_report,
-            "losses.xlsx": losses_report, "loss_surface.xlsx": surface_report}
-
-
-LESSONS = _lessons
-
-
-def build_lessons(folder: str | Path) -> list[Path]:
-    """Write every lesson workbook into ``folder``; returns their paths."""
-    from gdfit.files.workbooks import write_report
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    return [write_report(builder(), out / name) for name, builder in LESSONS().items()]

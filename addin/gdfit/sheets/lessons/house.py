@@ -6,9 +6,12 @@ import warnings
 
 import numpy as np
 
-from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
+from gdfit.core.descent.fit import fit
+from gdfit.core.leastsq.closed_form import closed_form
+from gdfit.datasets import house_prices
 from gdfit.report.model import ChartSpec, ColumnRef, Formula, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
-from gdfit.files.workbooks import data_sheet
+from gdfit.sheets.data import data_sheet
+from gdfit.sheets.lessons.common import CHART_ROWS, finish_sheet, readme_sheet, ref, with_manifest
 
 __all__ = ["GUESSES", "cost_rows", "house_fits", "house_prices_report"]
 
@@ -31,8 +34,6 @@ def cost_rows(frame) -> list[list]:
 
 def house_fits(frame) -> dict:
     """Gradient descent on raw and on scaled square feet, and the closed form."""
-    from gdfit.core.leastsq.closed_form import closed_form
-    from gdfit.core.descent.fit import fit
 
     with warnings.catch_warnings():  # the raw run not converging is the lesson
         warnings.simplefilter("ignore")
@@ -103,7 +104,6 @@ def _gd_sheet(fits) -> SheetSpec:
 
 def house_prices_report() -> Report:
     """Read me, Data, the recomputed cost table, and the raw-versus-scaled descent."""
-    from gdfit.datasets import house_prices
 
     frame = house_prices()
     data = data_sheet(frame, "Houses", "Four houses: floor area (sqft) and price ($)")

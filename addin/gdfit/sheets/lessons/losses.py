@@ -7,9 +7,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
+from gdfit.core.descent.fit import fit
+from gdfit.datasets import ad_spend
 from gdfit.report.model import ChartSpec, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
-from gdfit.files.workbooks import data_sheet
+from gdfit.sheets.data import data_sheet
+from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
 
 __all__ = ["OUTLIERS", "outlier_data", "loss_fits", "error_measures", "losses_report"]
 
@@ -21,7 +23,6 @@ MEASURES = ("SSE", "MSE", "RMSE", "SAE", "MAE")
 
 def outlier_data() -> pd.DataFrame:
     """The 30 ad-spend months, then the three ``OUTLIERS``; ``outlier`` is 1 on those rows."""
-    from gdfit.datasets import ad_spend
 
     clean = ad_spend().assign(outlier=0.0)
     extra = pd.DataFrame([[x, y, 1.0] for x, y in OUTLIERS], columns=clean.columns)
@@ -30,7 +31,6 @@ def outlier_data() -> pd.DataFrame:
 
 def loss_fits(frame: pd.DataFrame) -> dict:
     """The line under each loss of ``FITS`` (the adaptive schedule settles the kinked L1 loss)."""
-    from gdfit.core.descent.fit import fit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

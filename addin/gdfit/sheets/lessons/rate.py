@@ -6,8 +6,18 @@ import warnings
 
 import numpy as np
 
-from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
+from gdfit.core.descent.fit import fit
+from gdfit.datasets import ad_spend
 from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
+from gdfit.sheets.lessons.common import (
+    CHART_ROWS,
+    NUMBER,
+    ad_spend_data,
+    finish_sheet,
+    readme_sheet,
+    ref,
+    with_manifest,
+)
 
 __all__ = ["RATE_RUNS", "rate_runs", "rate_sweep", "learning_rate_report"]
 
@@ -20,8 +30,6 @@ SWEEP_FACTORS = np.geomspace(0.01, 2.2, 25)  # multiples of 1/L, up to past the 
 
 
 def _fit(rate: float, max_iter: int):
-    from gdfit.core.descent.fit import fit
-    from gdfit.datasets import ad_spend
 
     d = ad_spend()
     with warnings.catch_warnings():  # stopping at max_iter or diverging is what the lesson shows

@@ -6,10 +6,21 @@ import warnings
 
 import numpy as np
 
+from gdfit.core.data import as_dataset
+from gdfit.core.descent.fit import fit
+from gdfit.core.leastsq.closed_form import closed_form
 from gdfit.core.surface import choose_levels, contour_lines, slice_surface
-from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
-from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
+from gdfit.datasets import ad_spend
 from gdfit.report.layout import contour_rows
+from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
+from gdfit.sheets.lessons.common import (
+    NUMBER,
+    ad_spend_data,
+    finish_sheet,
+    readme_sheet,
+    ref,
+    with_manifest,
+)
 
 __all__ = ["STARTS", "RACERS", "TARGET", "start_paths", "race_runs", "iterations_to_target", "surface_report"]
 
@@ -23,8 +34,6 @@ PATH_ROWS = 201  # a descent path is drawn from this many evenly spaced iteratio
 
 
 def _fit(scale: str = "none", **options):
-    from gdfit.core.descent.fit import fit
-    from gdfit.datasets import ad_spend
 
     d = ad_spend()
     with warnings.catch_warnings():  # crawling on raw data is what this lesson shows
@@ -52,9 +61,6 @@ def iterations_to_target(history, f_min: float) -> int | None:
 
 
 def _surface():
-    from gdfit.core.leastsq.closed_form import closed_form
-    from gdfit.core.data import as_dataset
-    from gdfit.datasets import ad_spend
 
     d = ad_spend()
     data = as_dataset(d[["ad_spend"]], d["sales"], fit_intercept=True)

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 
 from gdfit import __version__
 from gdfit.report.a1 import cell_a1, col_letter, parse_cell
-from gdfit.report.model import (ArrayFormula, ColumnRef, Formula, FormulaCell, Note, PageSetup, RangeRef,
-                     Report, SheetSpec, Table)
 from gdfit.report.layout import auto_widths, footprints
+from gdfit.report.model import (
+    ArrayFormula,
+    ColumnRef,
+    Formula,
+    FormulaCell,
+    Note,
+    PageSetup,
+    RangeRef,
+    Report,
+    SheetSpec,
+    Table,
+)
 from gdfit.report.solver_model import SolverModel
 from gdfit.sheets.training.sheets import GD_TABLES_ROW, compare_sheet, formula_refs, gd_sheet, regression_sheet
 

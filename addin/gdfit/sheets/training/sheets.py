@@ -6,9 +6,9 @@ import numpy as np
 from gdfit.core.leastsq.linest import regression_output
 from gdfit.core.surface import choose_levels, contour_lines, slice_surface
 from gdfit.report.a1 import cell_a1, col_letter
-from gdfit.report.model import (ChartSpec, ColumnRef, Formula, Note, PageSetup, RangeRef, SeriesSpec,
-                     SheetSpec, Table)
 from gdfit.report.layout import contour_rows
+from gdfit.report.model import ChartSpec, ColumnRef, Formula, Note, PageSetup, RangeRef, SeriesSpec, SheetSpec, Table
+from gdfit.sheets.manifest import add_manifest
 
 __all__ = ["regression_sheet", "gd_sheet", "compare_sheet", "formula_refs", "GD_TABLES_ROW"]
 
@@ -108,7 +108,6 @@ def gd_sheet(cmp, source, data) -> SheetSpec:
 
 def _manifest(sheet: SheetSpec, fit, source, data, col: int, top: int) -> None:
     """The run manifest beside the tables, and the stale flag on row 3 where it is seen first."""
-    from gdfit.sheets.manifest import add_manifest
 
     labels = [*source.labels, source.y_label]
     if len(set(labels)) < len(labels):  # two columns with one header: tell them apart by position
