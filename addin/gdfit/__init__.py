@@ -22,7 +22,7 @@ _EXPORTS = {
     "OPTIMIZERS": "gdfit.core.descent.optimizers",
     "linest": "gdfit.core.leastsq.linest",
     "regression_stats": "gdfit.core.leastsq.linest",
-    "regression_output": "gdfit.core.leastsq.linest",
+    "regression_output": "gdfit.core.leastsq.toolpak",
     "solve": "gdfit.core.solver.solve",
     "SolverResult": "gdfit.core.solver.solve",
     "compare": "gdfit.core.compare",

@@ -21,8 +21,9 @@ from gdfit.core.descent.fit import fit as gd_fit
 from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import OLSResult, closed_form
-from gdfit.core.leastsq.linest import excel_flag, linest_dataset, regression_output
+from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
+from gdfit.core.leastsq.toolpak import regression_output
 from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve
 
 __all__ = ["Comparison", "ErrorBound", "compare", "error_bound", "relative_difference", "METHODS"]

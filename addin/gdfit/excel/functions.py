@@ -22,7 +22,8 @@ from gdfit.core.data import InputError, check_choice
 from gdfit.core.descent.fit import ConvergenceWarning, FitResult
 from gdfit.core.descent.fit import fit as run_fit
 from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
-from gdfit.core.leastsq.linest import linest_dataset, regression_output, regression_stats
+from gdfit.core.leastsq.linest import linest_dataset, regression_stats
+from gdfit.core.leastsq.toolpak import regression_output
 from gdfit.core.solver.solve import SOLVER_LABEL, solve
 from gdfit.excel import convert
 from gdfit.excel.cache import RESULTS, content_key

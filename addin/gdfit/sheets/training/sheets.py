@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gdfit.core.leastsq.linest import regression_output
+from gdfit.core.leastsq.toolpak import regression_output
 from gdfit.core.surface import choose_levels, contour_lines, slice_surface
 from gdfit.report.a1 import cell_a1, col_letter
 from gdfit.report.layout import contour_rows

@@ -12,7 +12,7 @@ from gdfit.sheets.lessons.registry import LESSONS
 from tests.cells import cells, mismatches
 from tests.lo import needs_soffice, read_ppm, soffice
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 
