@@ -1,6 +1,6 @@
 """Every speed and memory measure of README's "Speed and memory" table, in one run.
 
-Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes under a minute
+Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes about a minute
 on a 2-core machine; ``--quick`` times three runs of each party instead of five (P6, P8 and P9,
 which take milliseconds: five instead of 21), on the same data.
 """
@@ -41,7 +41,7 @@ def main() -> None:
         worksheet.measure(small, args.threads),
         memory.measure(big),
         solver.measure(small, args.threads),
-        *startup.measure(repeats, small),
+        *startup.measure(repeats, small, args.threads),
     ]
     with limited(args.threads):
         pools = threads()

@@ -1,7 +1,8 @@
 """P9, P10: start-up of the ``gdfit`` command against Python itself and against importing its libraries.
 
-Run: ``python benchmarks/startup.py [--repeats K]``. Every party is a fresh process of this
-interpreter (``sys.executable``) with the same environment, so each run pays the whole start-up:
+Run: ``python benchmarks/startup.py [--repeats K] [--threads T]``. Every party is a fresh
+process of this interpreter (``sys.executable``) with the same environment and BLAS thread limit,
+so each run pays the whole start-up:
 
 * P9: ``gdfit --version`` against ``python -c pass``; the goal allows 0.1 s on top of 1.5 x, the
   time to parse the command line and read gdfit's own small modules.
@@ -39,12 +40,14 @@ VERSION_GOAL = (1.5, 0.1)  # ratio to ``python -c pass``, plus seconds
 DEMO_GOAL = 1.5
 REFERENCE_IMPORTS = "import numpy, pandas, scipy.optimize, openpyxl"
 DEMO_SHEETS = ["Data", "Formula", "Solver", "Regression", "GD", "Compare"]
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _environment(folder: Path) -> dict[str, str]:
-    """This environment with gdfit importable (a checkout runs without installing it) and a bytecode
-    cache in ``folder`` that every party writes and reads."""
+def _environment(folder: Path, n_threads: int) -> dict[str, str]:
+    """This environment with gdfit importable (a checkout runs without installing it), the BLAS and
+    OpenMP thread limit, and a bytecode cache in ``folder`` that every party writes and reads."""
     env = dict(os.environ)
+    env.update({name: str(n_threads) for name in THREAD_VARIABLES})
     package_root = str(Path(gdfit.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -75,9 +78,9 @@ def side_by_side(parties: dict[str, Callable[[], tuple[float, str]]], repeats: i
     return {name: (statistics.median(times[name]), outputs[name]) for name in parties}
 
 
-def measure_version(repeats: int = 21) -> Result:
+def measure_version(repeats: int = 21, n_threads: int = 1) -> Result:
     folder = Path(tempfile.mkdtemp())
-    env = _environment(folder)
+    env = _environment(folder, n_threads)
     try:
         runs = side_by_side({"python": _runner(["-c", "pass"], folder, env),
                              "gdfit": _runner(["-m", "gdfit", "--version"], folder, env)}, repeats)
@@ -91,9 +94,9 @@ def measure_version(repeats: int = 21) -> Result:
                   t_gdfit <= goal and ok, f"printed {out.strip()!r}; reference: python -c pass")
 
 
-def measure_demo(repeats: int = 5) -> Result:
+def measure_demo(repeats: int = 5, n_threads: int = 1) -> Result:
     folder = Path(tempfile.mkdtemp())
-    env = _environment(folder)
+    env = _environment(folder, n_threads)
     try:
         runs = side_by_side({"imports": _runner(["-c", REFERENCE_IMPORTS], folder, env),
                              "demo": _runner(["-m", "gdfit", "demo", "--out", "demo.xlsx"], folder, env)},
@@ -108,18 +111,19 @@ def measure_demo(repeats: int = 5) -> Result:
                   f"wrote {', '.join(sheets)}; reference: python -c {REFERENCE_IMPORTS!r}")
 
 
-def measure(repeats: int = 5, small: int = 21) -> list[Result]:
-    return [measure_version(small), measure_demo(repeats)]
+def measure(repeats: int = 5, small: int = 21, n_threads: int = 1) -> list[Result]:
+    return [measure_version(small, n_threads), measure_demo(repeats, n_threads)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds of gdfit demo (P10)")
     parser.add_argument("--version-repeats", type=int, default=21, help="timed rounds of gdfit --version (P9)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads of every process")
     args = parser.parse_args()
-    print_table(measure(args.repeats, args.version_repeats),
-                f"fresh processes of {sys.executable}; median of {args.version_repeats} (P9), "
-                f"{args.repeats} (P10) after a warm-up round")
+    print_table(measure(args.repeats, args.version_repeats, args.threads),
+                f"fresh processes of {sys.executable}, {args.threads} BLAS thread(s); median of "
+                f"{args.version_repeats} (P9), {args.repeats} (P10) after a warm-up round")
 
 
 if __name__ == "__main__":
