@@ -1,7 +1,7 @@
 """Every speed and memory measure of README's "Speed and memory" table, in one run.
 
-Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes under a minute
-on a 2-core machine; ``--quick`` times three runs of each party instead of five (P6 and P8,
+Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes about a minute
+on a 2-core machine; ``--quick`` times three runs of each party instead of five (P6, P8 and P9,
 which take milliseconds: five instead of 21), on the same data.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ import full_batch
 import iterations
 import memory
 import solver
+import startup
 import stochastic
 import workbook
 import worksheet
@@ -40,13 +41,14 @@ def main() -> None:
         worksheet.measure(small, args.threads),
         memory.measure(big),
         solver.measure(small, args.threads),
+        *startup.measure(repeats, small, args.threads),
     ]
     with limited(args.threads):
         pools = threads()
     print_table(results, f"gdfit speed and memory{' (quick)' if args.quick else ''}: "
                          f"{platform.machine()} {platform.system()}, Python {platform.python_version()}, "
                          f"numpy {np.__version__}; threads {pools}; median of {repeats} "
-                         f"(P6, P8: {small}) after a warm-up")
+                         f"(P6, P8, P9: {small}) after a warm-up")
     met = sum(r.met for r in results)
     print(f"{met} of {len(results)} met; {time.perf_counter() - start:.0f} s")
 

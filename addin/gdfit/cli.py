@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from gdfit import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIT_OPTIONS = ("loss", "method", "optimizer", "learning_rate", "schedule", "batch_size", "max_iter",
                "tol", "grad_tol", "max_time", "seed", "scale", "init", "n_starts")
@@ -85,6 +86,8 @@ def fit_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def read_table(path: str, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV or an Excel sheet into a DataFrame, with one-line errors."""
+    import pandas as pd  # local: --version, --help and usage errors start without pandas
+
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"data file {path!r} does not exist; give the path to a .csv or .xlsx file.")
@@ -101,6 +104,8 @@ def read_table(path: str, sheet: str | None = None) -> pd.DataFrame:
 
 def select_columns(table: pd.DataFrame, y: str | None, x: Sequence[str] | None) -> tuple[pd.DataFrame, pd.Series]:
     """Pick y (default: last numeric column) and x (default: the other numeric columns)."""
+    import pandas as pd  # local: see read_table
+
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
     for name in [y, *(x or [])]:
         if name is not None and name not in table.columns:
@@ -114,11 +119,13 @@ def select_columns(table: pd.DataFrame, y: str | None, x: Sequence[str] | None) 
 
 
 def _format(value: float) -> str:
-    return f"{value:.10g}" if np.isfinite(value) else str(value)
+    return f"{value:.10g}" if math.isfinite(value) else str(value)
 
 
 def side_by_side(result, closed) -> str:
     """Plain-text table: each parameter by gradient descent and by the closed form."""
+    import numpy as np  # local: --version, --help and usage errors start without numpy
+
     names = [*result.labels, "intercept"] if closed.fit_intercept else list(result.labels)
     gd = np.append(result.coef, result.intercept) if closed.fit_intercept else result.coef
     cf = closed.params
@@ -156,6 +163,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def comparison_text(cmp) -> str:
     """The parity table and its notes as plain text."""
+    import pandas as pd  # local: see read_table
+
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         table = cmp.table.to_string(float_format=lambda v: f"{v:.10g}")
     return "\n".join([table, "", *cmp.notes])
