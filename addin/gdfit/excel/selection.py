@@ -17,7 +17,7 @@ from gdfit.excel.settings import TrainSettings
 from gdfit.files.book import BookError, find_data
 from gdfit.report.a1 import Rect, a1_range, cell_a1, parse_cell, quote_sheet
 from gdfit.report.model import RangeRef
-from gdfit.sheets.training.report import DataSource, adjacent_block
+from gdfit.sheets.training.source import DataSource, adjacent_block
 
 __all__ = ["DataRanges", "choose_ranges", "read_data", "parse_areas"]
 

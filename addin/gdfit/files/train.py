@@ -20,7 +20,8 @@ from gdfit.render.xlsx import render_workbook, save_workbook
 from gdfit.report.a1 import col_letter
 from gdfit.report.model import RangeRef, renamed
 from gdfit.report.ownership import sheet_names_for, unique_table_names
-from gdfit.sheets.training.report import DataSource, adjacent_block, lesson_start, training_report
+from gdfit.sheets.training.report import training_report
+from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 
 __all__ = ["TrainResult", "train_book", "default_output"]
 

@@ -5,7 +5,7 @@ Pure functions over the model in ``gdfit.report.model``; both renderers call ``v
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from gdfit.report.a1 import (
     DEFAULT_COLUMN_WIDTH,
@@ -78,7 +78,7 @@ def auto_widths(sheet: SheetSpec, padding: float = 2.0) -> dict[str, float]:
     return {k: v for k, v in widths.items() if k not in sheet.column_widths}
 
 
-def contour_rows(levels: Sequence[float], curves: Sequence[Sequence[Sequence[float]]]
+def contour_rows(levels: Iterable[float], curves: Iterable[Iterable[Iterable[float]]]
                  ) -> list[list[CellValue]]:
     """Rows ``[level, x, y]`` of several curves in one table, a blank row between curves.
 
@@ -98,7 +98,8 @@ def validate(report: Report) -> None:
     """Raise ``LayoutError`` naming the first problem that would stop a renderer or Excel.
 
     Checks sheet names (Excel's rules), overlapping blocks, Excel table names and headers,
-    array formulas inside tables, formulas and series whose references do not resolve.
+    array formulas inside tables, formulas and series whose references do not resolve, and
+    cells of another sheet that a formula spells without the sheet's name.
     Renderers call it before touching a workbook, so a bad report leaves nothing half-drawn.
     """
     if not report.sheets:
@@ -115,9 +116,9 @@ def validate(report: Report) -> None:
             _check_table(table, table_names)
             for value in (v for row in table.rows for v in row):
                 if isinstance(value, (Formula, ArrayFormula)):
-                    _check_formula(report, value)
+                    _check_formula(report, value, sheet.name)
         for f in sheet.formulas:
-            _check_formula(report, f.formula)
+            _check_formula(report, f.formula, sheet.name)
         for note in sheet.notes:
             if note.style not in NOTE_STYLES or note.span < 1:
                 raise LayoutError(
@@ -126,12 +127,12 @@ def validate(report: Report) -> None:
             _check_chart(report, chart)
 
 
-def _check_formula(report: Report, formula: Formula | ArrayFormula) -> None:
+def _check_formula(report: Report, formula: Formula | ArrayFormula, sheet: str) -> None:
     if not formula.text.startswith("="):
         raise LayoutError(f"formula {formula.text!r} must start with '='")
     if isinstance(formula, ArrayFormula) and min(formula.rows, formula.cols) < 1:
         raise LayoutError(f"array formula {formula.text!r} must span at least one cell")
-    formula_text(report, formula)
+    formula_text(report, formula, sheet)
 
 
 def _check_chart(report: Report, chart: ChartSpec) -> None:

@@ -2,11 +2,13 @@
 
 A ``Report`` is an ordered list of ``SheetSpec``; a sheet holds ``Table``, ``Note``,
 ``FormulaCell`` and ``ChartSpec`` blocks, each with its top-left cell decided here. Charts and
-formulas point into tables through ``ColumnRef``/``RangeRef``, which ``resolve`` turns into A1
-ranges, so a table can move without breaking what reads it. Every positional or textual rule a
-renderer needs (ranges, colours, which strings must stay text) lives here, in
-``gdfit.report.layout`` (footprints, overlaps, column widths, ``validate``) or in ``gdfit.report.a1``
-(A1 geometry), so ``render.xlsx`` (openpyxl) and ``render.live`` (xlwings) cannot disagree.
+formulas point into tables through ``ColumnRef`` (a column) and ``CellRef`` (a cell, by row label
+or index and header), or at literal ``RangeRef`` ranges; ``resolve`` turns them into A1 ranges,
+so a table can move without breaking what reads it and no builder needs another's row numbers.
+Every positional or textual rule a renderer needs (ranges, colours, which strings must stay
+text) lives here, in ``gdfit.report.layout`` (footprints, overlaps, column widths, ``validate``)
+or in ``gdfit.report.a1`` (A1 geometry), so ``render.xlsx`` (openpyxl) and ``render.live``
+(xlwings) cannot disagree.
 No I/O, and nothing from openpyxl or xlwings.
 """
 from __future__ import annotations
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
     from gdfit.report.solver_model import SolverModel
 
 __all__ = [
-    "Formula", "ArrayFormula", "ColumnRef", "RangeRef", "Table", "Note", "FormulaCell",
+    "Formula", "ArrayFormula", "ColumnRef", "CellRef", "CellStyle", "RowKey", "RangeRef", "Ref",
+    "Table", "Note", "FormulaCell", "CellValue",
     "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "ResolvedRange",
     "LayoutError", "resolve", "formula_text", "is_formula_like", "clean_text", "cell_value",
     "typed_literal",
@@ -35,14 +38,39 @@ class LayoutError(ValueError):
     """A report that cannot be drawn as specified (overlap, unknown reference, bad name)."""
 
 
+#: A data row of a table: its 0-based index, or the text in its first column (``"SSE"``).
+RowKey = Union[int, str]
+
+
 @dataclass(frozen=True)
 class ColumnRef:
-    """The data cells (below the header) of one table column, by header text or 0-based index."""
+    """The data cells (below the header) of one table column, by header text or 0-based index.
+
+    ``rows`` narrows it to the data rows ``first..last`` (inclusive, see ``RowKey``).
+    """
 
     sheet: str
     table: str
     column: str | int
     include_header: bool = False
+    rows: tuple[RowKey, RowKey] | None = None
+
+
+#: How a formula spells a ``CellRef``: ``"sheet"`` as ``'GD'!$B$5``; ``"local"`` as ``$B$5`` and
+#: ``"relative"`` as ``B5``, for a cell on the formula's own sheet (``validate`` checks that it
+#: is), the way a formula typed there would spell it.
+CellStyle = Literal["sheet", "local", "relative"]
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One data cell of a table: a row (``RowKey``) and a column (header text or 0-based index)."""
+
+    sheet: str
+    table: str
+    row: RowKey
+    column: str | int
+    style: CellStyle = "sheet"
 
 
 @dataclass(frozen=True)
@@ -54,7 +82,7 @@ class RangeRef:
     external: bool = False  # a sheet of the workbook the report does not draw (the user's data)
 
 
-Ref = Union[ColumnRef, RangeRef]
+Ref = Union[ColumnRef, CellRef, RangeRef]
 
 
 @dataclass(frozen=True)
@@ -119,6 +147,23 @@ class Table:
         if len(matches) != 1:
             raise LayoutError(f"table {self.key!r} has {len(matches)} columns headed {column!r}")
         return matches[0]
+
+    def row_index(self, row: RowKey) -> int:
+        """0-based index of a data row given by index or by the text in its first column."""
+        if isinstance(row, int):
+            if not 0 <= row < len(self.rows):
+                raise LayoutError(f"table {self.key!r} has no data row {row} (it has {len(self.rows)})")
+            return row
+        matches = [i for i, values in enumerate(self.rows) if values and values[0] == row]
+        if len(matches) != 1:
+            raise LayoutError(f"table {self.key!r} has {len(matches)} rows labelled {row!r}")
+        return matches[0]
+
+    def cell(self, row: RowKey, column: str | int) -> Rect:
+        """Where the data cell of ``row`` (``RowKey``) and ``column`` lands on the sheet."""
+        at_row = self.first_data_row + self.row_index(row)
+        at_col = self.rect.min_col + self.column_index(column)
+        return Rect(at_row, at_col, at_row, at_col)
 
     @property
     def key(self) -> str:
@@ -272,22 +317,44 @@ def resolve(report: Report, ref: Ref) -> ResolvedRange:
         (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
         return ResolvedRange(ref.sheet, Rect(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
     table = report.table(ref.sheet, ref.table)
+    if isinstance(ref, CellRef):
+        return ResolvedRange(ref.sheet, table.cell(ref.row, ref.column))
     col = table.rect.min_col + table.column_index(ref.column)
+    if ref.rows is not None:
+        top_row, bottom_row = (table.first_data_row + table.row_index(row) for row in ref.rows)
+        if bottom_row < top_row or ref.include_header:
+            raise LayoutError(f"column {ref.column!r} of table {table.key!r}: rows {ref.rows} must run "
+                              "downwards, without include_header")
+        return ResolvedRange(ref.sheet, Rect(top_row, col, bottom_row, col))
     top = table.rect.min_row if ref.include_header else table.first_data_row
     if top > table.rect.max_row:
         raise LayoutError(f"table {table.key!r} on {ref.sheet!r} has no rows for {ref.column!r}")
     return ResolvedRange(ref.sheet, Rect(top, col, table.rect.max_row, col))
 
 
-def formula_text(report: Report, formula: Formula | ArrayFormula) -> str:
-    """The formula with every ``{key}`` replaced by the A1 range of its reference."""
+def formula_text(report: Report, formula: Formula | ArrayFormula, sheet: str | None = None) -> str:
+    """The formula with every ``{key}`` replaced by the A1 range of its reference.
+
+    ``sheet`` is the sheet the formula sits on, when known: a ``CellRef`` spelled without its
+    sheet (``"local"``, ``"relative"``) must then point at that sheet.
+    """
     text = formula.text
     for key, ref in formula.refs.items():
         token = "{" + key + "}"
         if token not in text:
             raise LayoutError(f"formula {formula.text!r} does not use its reference {key!r}")
-        text = text.replace(token, resolve(report, ref).a1)
+        text = text.replace(token, _spelled(report, ref, sheet))
     return text
+
+
+def _spelled(report: Report, ref: Ref, sheet: str | None) -> str:
+    where = resolve(report, ref)
+    if not isinstance(ref, CellRef) or ref.style == "sheet":
+        return where.a1
+    if sheet is not None and ref.sheet != sheet:
+        raise LayoutError(f"a formula on sheet {sheet!r} spells a cell of sheet {ref.sheet!r} without "
+                          "its sheet name; give that CellRef style 'sheet'")
+    return a1_range(where.rect, absolute=ref.style == "local")
 
 
 # ---- cell values and text safety -----------------------------------------------------------------
@@ -352,7 +419,7 @@ def renamed(report: Report, names: Mapping[str, str]) -> Report:
 
 
 def _rename(node, names):
-    if isinstance(node, (ColumnRef, RangeRef)):
+    if isinstance(node, (ColumnRef, CellRef, RangeRef)):
         return replace(node, sheet=names.get(node.sheet, node.sheet))
     if isinstance(node, SheetSpec):
         changed = {f.name: _rename(getattr(node, f.name), names) for f in fields(node)}

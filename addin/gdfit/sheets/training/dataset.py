@@ -14,7 +14,8 @@ from gdfit.datasets import ad_spend
 from gdfit.report.a1 import col_letter
 from gdfit.report.model import ColumnRef, RangeRef, Report
 from gdfit.sheets.data import data_sheet
-from gdfit.sheets.training.report import DataSource, lesson_start, training_report
+from gdfit.sheets.training.report import training_report
+from gdfit.sheets.training.source import DataSource, lesson_start
 
 __all__ = ["ad_spend_report", "dataset_report"]
 

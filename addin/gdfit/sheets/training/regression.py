@@ -1,0 +1,52 @@
+"""The Regression sheet: the ToolPak-equivalent SUMMARY OUTPUT with its residual and probability
+output, and the Line Fit Plot."""
+from __future__ import annotations
+
+from gdfit.core.compare import Comparison
+from gdfit.core.data import Dataset
+from gdfit.core.leastsq.toolpak import regression_output
+from gdfit.report.a1 import col_letter
+from gdfit.report.model import CellValue, ChartSpec, ColumnRef, PageSetup, SeriesSpec, SheetSpec, Table
+from gdfit.sheets.training.source import NUMBER, DataSource
+
+__all__ = ["regression_sheet"]
+
+SHEET = "Regression"
+_SUMMARY_WIDTH = 9  # columns of the ToolPak's SUMMARY OUTPUT block
+
+
+def regression_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> SheetSpec:
+    """The ToolPak-equivalent SUMMARY OUTPUT with residual and probability output, and the
+    Line Fit Plot with the gradient-descent and closed-form lines."""
+    const = cmp.closed.fit_intercept
+    rows = regression_output(data.y, data.X, const=const, labels=list(source.labels),
+                             residuals=True, standardized=True, probability=True)
+    # Fixed widths, as the ToolPak leaves them: General then shows as many digits as fit.
+    widths = {col_letter(c): 13.0 for c in range(2, _SUMMARY_WIDTH + 1)}
+    sheet = SheetSpec(SHEET, page=PageSetup(), column_widths={"A": 20.0, **widths})
+    sheet.tables.append(Table("A1", None, rows, id="summary"))
+    # The block ends with one row per observation (RESIDUAL OUTPUT, then PROBABILITY OUTPUT beside
+    # it); the predicted values are column B of those rows.
+    predicted = ColumnRef(SHEET, "summary", 1, rows=(len(rows) - data.n, len(rows) - 1))
+    chart_col = col_letter(_SUMMARY_WIDTH + 2)
+    series = [SeriesSpec(source.y_label, source.x[0], source.y, marker_size=6),
+              SeriesSpec(f"Predicted {source.y_label}", source.x[0], predicted, marker="square",
+                         marker_size=5)]
+    if data.p == 1:
+        series += _fit_lines(sheet, cmp, data, anchor=f"{chart_col}24")
+    sheet.charts.append(ChartSpec(
+        "scatter", f"{source.labels[0]} Line Fit Plot", f"{chart_col}1", series,
+        x_title=source.labels[0], y_title=source.y_label))
+    return sheet
+
+
+def _fit_lines(sheet: SheetSpec, cmp: Comparison, data: Dataset, anchor: str) -> list[SeriesSpec]:
+    lo, hi = float(data.X[:, 0].min()), float(data.X[:, 0].max())
+    gd, cf = cmp.fit, cmp.closed
+    rows: list[list[CellValue]] = [[x, float(gd.coef[0] * x + gd.intercept), float(cf.coef[0] * x + cf.intercept)]
+                                   for x in (lo, hi)]
+    sheet.tables.append(Table(anchor, ["x", "gradient descent", "closed form"], rows, [None, NUMBER, NUMBER],
+                              id="fit_lines"))
+    ref = lambda column: ColumnRef(SHEET, "fit_lines", column)  # noqa: E731
+    return [SeriesSpec("gradient descent line", ref("x"), ref("gradient descent"), style="line"),
+            SeriesSpec("closed-form line", ref("x"), ref("closed form"), style="line", line_dash="dash")]
