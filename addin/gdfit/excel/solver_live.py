@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from gdfit.core.solver.solve import MESSAGES
-from gdfit.report.a1 import cell_a1
 from gdfit.report.layout import footprints
-from gdfit.report.model import Formula, Note, RangeRef, Report, Table, resolve
+from gdfit.report.model import CellRef, Formula, Note, Report, Table, resolve
 
 __all__ = ["solver_available", "add_solver_block", "run_excel_solver"]
 
@@ -48,10 +47,10 @@ def add_solver_block(report: Report, live: bool, sheet: str = "Compare") -> str:
                                           "gdfit's Solver-equivalent.", "warning", span=10))
         return anchor
     model = report.sheet("Solver").solver
-    variables = resolve(report, model.variables).rect
-    names = [row[0] for row in report.table("Solver", "solver_cells").rows]
-    rows = [[name, Formula("={v}", {"v": RangeRef("Solver", cell_a1(r, variables.min_col))})]
-            for name, r in zip(names, range(variables.min_row, variables.max_row + 1))]
+    count = resolve(report, model.variables).rect.shape[0]  # the variable cells head the solver_cells table
+    names = [row[0] for row in report.table("Solver", "solver_cells").rows][:count]
+    rows = [[name, Formula("={v}", {"v": CellRef("Solver", "solver_cells", j, "Value")})]
+            for j, name in enumerate(names)]
     rows.append(["SSE", Formula("={v}", {"v": model.objective})])
     compare.notes.append(Note(f"A{top}", "Excel's Solver, run live on the Solver sheet (GRG "
                                          "Nonlinear, Excel's defaults)", "heading", span=8))

@@ -13,7 +13,7 @@ import numpy as np
 
 from gdfit import __version__
 from gdfit.report.a1 import col_letter
-from gdfit.report.model import ColumnRef, Formula, FormulaCell, Note, RangeRef, SheetSpec, Table
+from gdfit.report.model import CellRef, ColumnRef, Formula, FormulaCell, Note, RangeRef, SheetSpec, Table
 
 __all__ = ["data_hash", "add_manifest", "STALE", "UP_TO_DATE"]
 
@@ -55,8 +55,6 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
     flag_cell : str, optional
         Where the flag goes (default: two rows under the manifest, in its first column).
     """
-
-
     values = np.asarray(values, dtype=float).reshape(len(values), -1)
     rows: list[list] = [["data sha256", data_hash(values)], ["options", _options_text(options)],
                         ["seed", "not used" if seed is None else seed], ["gdfit version", __version__],
@@ -66,7 +64,8 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
         for name, stored in (("SUM", float(np.sum(values[:, j]))), ("SUMSQ", float(np.sum(values[:, j] ** 2)))):
             k = len(checks)
             rows.append([f"trained {name}({label})", stored])
-            refs[f"data{k}"], refs[f"stored{k}"] = ref, RangeRef(sheet.name, f"{col_letter(col + 1)}{top + len(rows)}")
+            refs[f"data{k}"] = ref
+            refs[f"stored{k}"] = CellRef(sheet.name, "manifest", len(rows) - 1, "value")
             checks.append(f"ABS({name}({{data{k}}})-{{stored{k}}})>{_TOL}*(1+ABS({{stored{k}}}))")
     left = col_letter(col)
     sheet.notes.append(Note(f"{left}{top - 1}", "Run manifest", "heading", span=4))

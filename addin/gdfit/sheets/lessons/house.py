@@ -9,7 +9,7 @@ import numpy as np
 from gdfit.core.descent.fit import fit
 from gdfit.core.leastsq.closed_form import closed_form
 from gdfit.datasets import house_prices
-from gdfit.report.model import ChartSpec, ColumnRef, Formula, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
+from gdfit.report.model import CellRef, ChartSpec, ColumnRef, Formula, Note, Report, SeriesSpec, SheetSpec, Table
 from gdfit.sheets.data import data_sheet
 from gdfit.sheets.lessons.common import CHART_ROWS, finish_sheet, readme_sheet, ref, with_manifest
 
@@ -53,8 +53,8 @@ def _cost_sheet(frame) -> SheetSpec:
     rows = cost_rows(frame)
     data = {"x": ColumnRef("Data", "Houses", "sqft"), "y": ColumnRef("Data", "Houses", "price")}
     for i, row in enumerate(rows):
-        r = 5 + i
-        refs = {**data, "b": RangeRef("Cost", f"A{r}"), "m": RangeRef("Cost", f"B{r}")}
+        refs = {**data, "b": CellRef("Cost", "cost", i, "intercept"),
+                "m": CellRef("Cost", "cost", i, "slope")}
         row.append(Formula("=SUMPRODUCT(({y}-({b}+{m}*{x}))^2)/COUNT({y})", refs))
     sheet.tables.append(Table("A4", header, rows, [DOLLARS, "0"] + [DOLLARS] * 4 + [MSE_FORMAT] * 3,
                               name="cost_table", id="cost"))

@@ -9,7 +9,7 @@ import pandas as pd
 
 from gdfit.core.descent.fit import fit
 from gdfit.datasets import ad_spend
-from gdfit.report.model import ChartSpec, Note, RangeRef, Report, SeriesSpec, SheetSpec, Table
+from gdfit.report.model import ChartSpec, ColumnRef, Note, Report, SeriesSpec, SheetSpec, Table
 from gdfit.sheets.data import data_sheet
 from gdfit.sheets.lessons.common import CHART_ROWS, NUMBER, finish_sheet, readme_sheet, ref, with_manifest
 
@@ -63,11 +63,12 @@ def _fits_sheet(frame, fits) -> SheetSpec:
                               [None, None, NUMBER, NUMBER], name="loss_residuals", id="residuals"))
     ln, rs = ref("Fits", "lines"), ref("Fits", "residuals")
     n = len(frame) - len(OUTLIERS)
+    data = lambda column, rows: ColumnRef("Data", "Outliers", column, rows=rows)  # noqa: E731
     sheet.charts += [
         ChartSpec("scatter", "The L2 line leans towards the outliers; the L1 line stays with the rest", "A3", [
-            SeriesSpec("months", RangeRef("Data", f"A4:A{3 + n}"), RangeRef("Data", f"B4:B{3 + n}")),
-            SeriesSpec("planted outliers", RangeRef("Data", f"A{4 + n}:A{3 + len(frame)}"),
-                       RangeRef("Data", f"B{4 + n}:B{3 + len(frame)}"), marker="diamond", marker_size=8,
+            SeriesSpec("months", data("ad_spend", (0, n - 1)), data("sales", (0, n - 1))),
+            SeriesSpec("planted outliers", data("ad_spend", (n, len(frame) - 1)),
+                       data("sales", (n, len(frame) - 1)), marker="diamond", marker_size=8,
                        color="C0504D"),
             *(SeriesSpec(k, ln("ad_spend"), ln(k), style="line", line_dash=dash)
               for k, dash in zip(labels, (None, "dash")))],
