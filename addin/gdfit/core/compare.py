@@ -21,7 +21,7 @@ from gdfit.core.descent.fit import fit as gd_fit
 from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import OLSResult, closed_form
-from gdfit.core.leastsq.linest import excel_flag, linest_dataset
+from gdfit.core.leastsq.linest import excel_flag, linest_block, linest_dataset, linest_order
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 from gdfit.core.leastsq.toolpak import regression_output
 from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve
@@ -134,7 +134,8 @@ def _method_rows(data: Dataset, const: bool, fit: Any, gd_seconds: float, closed
     gd_params = np.append(fit.coef, fit.intercept) if const else np.asarray(fit.coef, dtype=np.float64)
     block, toolpak = extra["linest"], extra["toolpak"]
     k = data.p
-    linest_params = np.append(block[0, :k][::-1], block[0, k]) if const else block[0, :k][::-1]
+    # LINEST's first row read back as an analyst would, through the one order conversion.
+    linest_params = np.array(linest_order(block[0, :k + int(const)], const))
     # SUMMARY OUTPUT: the Intercept row is row 16 (0 then #N/A without a constant), X rows follow.
     tp_params = np.array([row[1] for row in toolpak[17:17 + k]], dtype=np.float64)
     tp_params = np.append(tp_params, toolpak[16][1]) if const else tp_params
@@ -185,7 +186,7 @@ def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
     loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
     closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))
     extra: dict[str, Any] = {}
-    extra["linest"], extra["linest_seconds"] = _timed(lambda: stats_at(data, const=const).linest_block())
+    extra["linest"], extra["linest_seconds"] = _timed(lambda: linest_block(stats_at(data, const=const)))
     extra["toolpak"], extra["toolpak_seconds"] = _timed(
         lambda: regression_output(data.y, data.X, const=const))
     solver = solve(data.y, data.X, const=const, **(solver_options or {}))

@@ -130,13 +130,13 @@ class RegressionStats:
 
     @property
     def params(self) -> np.ndarray:
-        """Intercept (when fitted) then the coefficients: the ToolPak's row order."""
-        return np.concatenate([[self.intercept], self.coef]) if self.const else self.coef.copy()
+        """Coefficients followed by the intercept (when fitted), as ``FitResult.params``."""
+        return np.append(self.coef, self.intercept) if self.const else self.coef.copy()
 
     @property
     def bse_params(self) -> np.ndarray:
         """Standard errors in the order of :attr:`params`."""
-        return np.concatenate([[self.bse_intercept], self.bse]) if self.const else self.bse.copy()
+        return np.append(self.bse, self.bse_intercept) if self.const else self.bse.copy()
 
     @cached_property
     def tvalues(self) -> np.ndarray:
@@ -155,23 +155,6 @@ class RegressionStats:
         q = sps.t.ppf(0.5 + confidence / 2.0, self.df_resid) if self.df_resid > 0 else math.nan
         half = q * self.bse_params
         return np.column_stack([self.params - half, self.params + half])
-
-    def linest_block(self, stats: bool = True) -> np.ndarray:
-        """The array LINEST returns: 1 row, or 5 rows with ``stats``; NaN where Excel shows #N/A.
-
-        Coefficients are in reverse column order, the intercept last. Error values (division by
-        zero degrees of freedom, F of a perfect fit) are NaN too.
-        """
-        width = max(self.k + 1, 2 if stats else 1)
-        block = np.full((5 if stats else 1, width), np.nan)
-        block[0, :self.k + 1] = np.append(self.coef[::-1], self.intercept)
-        if stats:
-            block[1, :self.k + 1] = np.append(self.bse[::-1], self.bse_intercept)
-            block[2, :2] = self.rsquared, self.se_y
-            block[3, :2] = self.fvalue, self.df_resid
-            block[4, :2] = self.ss_reg, self.ss_resid
-        block[~np.isfinite(block)] = np.nan
-        return block
 
 
 def _ratio(a: float, b: float) -> float:

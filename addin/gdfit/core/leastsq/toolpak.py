@@ -12,7 +12,7 @@ from gdfit.core.data import Dataset, InputError, OptionError
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 
-__all__ = ["regression_output"]
+__all__ = ["regression_output", "toolpak_order"]
 
 
 def _names(data: Dataset, known_x: Any, labels: Any) -> tuple[list[str], str | None]:
@@ -30,6 +30,11 @@ def _names(data: Dataset, known_x: Any, labels: Any) -> tuple[list[str], str | N
         raise InputError(f"labels has {len(labels)} name(s) but known_x has {data.p} column(s); "
                          "give one name per X column.")
     return [str(v) for v in labels], None
+
+
+def toolpak_order(values: np.ndarray, const: bool) -> np.ndarray:
+    """gdfit's parameter order to the ToolPak's rows: the intercept (last in gdfit's) first."""
+    return np.roll(values, 1, axis=0) if const else values
 
 
 def _check_confidence(confidence: Any) -> float:
@@ -105,7 +110,7 @@ def _summary_rows(st: RegressionStats, c: float, names: list[str]) -> list[list[
     table = np.column_stack([st.params, st.bse_params, st.tvalues, st.pvalues, ci95, cic])
     if not st.const:
         rows.append(["Intercept", 0.0] + [math.nan] * 7)
-    for name, values in zip((["Intercept"] if st.const else []) + names, table):
+    for name, values in zip((["Intercept"] if st.const else []) + names, toolpak_order(table, st.const)):
         rows.append([name] + [float(v) for v in values])
     return rows
 
