@@ -27,9 +27,9 @@ import numpy as np
 from scipy import stats as sps
 from scipy.linalg import solve_triangular
 
-from gdfit.core.data import Dataset, InputError, OptionError
+from gdfit.core.data import Dataset, InputError, OptionError, design
 from gdfit.core.leastsq import precise
-from gdfit.core.leastsq.closed_form import closed_form
+from gdfit.core.leastsq.closed_form import closed_form, factor_order
 
 __all__ = ["RegressionStats", "stats_at"]
 
@@ -164,10 +164,6 @@ def _ratio(a: float, b: float) -> float:
     return a / b
 
 
-def _design(X: np.ndarray, const: bool) -> np.ndarray:
-    return np.column_stack([np.ones(X.shape[0]), X]) if const else X
-
-
 def _inverse_gram_diagonal(A: np.ndarray) -> np.ndarray:
     """``diag((A'A)^-1)`` from the R of a QR of ``A``: ``(A'A)^-1 = R^-1 R^-T``.
 
@@ -220,11 +216,15 @@ def stats_at(data: Dataset, coef: Any = None, intercept: Any = None, *, const: b
         fitted = data.X @ w + b
         ss_resid = _fsum_squares(data.y - fitted)
     kept = [j for j in range(data.p) if j not in ols.dropped]
-    diag = _inverse_gram_diagonal(_design(data.X[:, kept], const))
+    A = design(data.X[:, kept], const)
+    # Factored in the closed form's column order: the same R, so the same last digits.
+    order = factor_order(len(kept), const)
+    diag = np.empty(A.shape[1])  # [kept coef..., intercept]
+    diag[order] = _inverse_gram_diagonal(A[:, order])
     se_y = math.sqrt(ss_resid / ols.df_resid) if ols.df_resid > 0 else math.nan
     bse = np.zeros(data.p)
-    bse[kept] = se_y * np.sqrt(diag[int(const):])
-    bse_b = se_y * math.sqrt(diag[0]) if const else math.nan
+    bse[kept] = se_y * np.sqrt(diag[:len(kept)])
+    bse_b = se_y * math.sqrt(diag[-1]) if const else math.nan
     return RegressionStats(coef=np.array(w, dtype=np.float64), intercept=float(b), bse=bse,
                            bse_intercept=bse_b, const=const, dropped=ols.dropped, ss_resid=ss_resid,
                            ss_total=ols.ss_total, y=data.y, fitted=np.asarray(fitted), labels=data.labels)
