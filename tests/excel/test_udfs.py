@@ -140,8 +140,8 @@ def test_an_unexpected_failure_is_one_line_too(monkeypatch):
 
 def test_recalculating_unchanged_inputs_does_not_refit(monkeypatch):
     calls = []
-    real = functions.run_fit
-    monkeypatch.setattr(functions, "run_fit", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = functions.fit_dataset
+    monkeypatch.setattr(functions, "fit_dataset", lambda *a, **k: calls.append(1) or real(*a, **k))
     x, y = ad_spend()
     first = udfs.GD_FIT(rows(y), rows(x))
     assert udfs.GD_FIT(rows(y), rows(x)) == first

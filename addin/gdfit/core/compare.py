@@ -2,7 +2,8 @@
 
 Every row comes from the real computation (gradient descent, :func:`closed_form`, LINEST's
 block, the ToolPak's regression, the Solver-equivalent), kept on the :class:`Comparison`, so the
-table can be traced back to them. For squared-error losses the gradient-descent answer also gets an
+table can be traced back to them. The data are validated once and the same :class:`Dataset` goes
+to every method. For squared-error losses the gradient-descent answer also gets an
 a-posteriori error bound, and :attr:`Comparison.notes` says in plain words what differs and why.
 """
 from __future__ import annotations
@@ -17,17 +18,17 @@ import pandas as pd
 
 from gdfit.core.compare_notes import comparison_notes
 from gdfit.core.data import Dataset, OptionError, design
-from gdfit.core.descent.fit import FitResult
-from gdfit.core.descent.fit import fit as gd_fit
+from gdfit.core.descent.fit import FitResult, fit_dataset
 from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import OLSResult, closed_form
 from gdfit.core.leastsq.linest import excel_flag, linest_block, linest_dataset, linest_order
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 from gdfit.core.leastsq.toolpak import ToolPakRegression, toolpak_regression
-from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve
+from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve_dataset
 
-__all__ = ["Comparison", "ErrorBound", "compare", "error_bound", "relative_difference", "METHODS"]
+__all__ = ["Comparison", "ErrorBound", "compare", "compare_dataset", "error_bound", "relative_difference",
+           "METHODS"]
 
 T = TypeVar("T")
 
@@ -176,17 +177,24 @@ def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
         "intercept", "SSE", "R²", "iterations", "seconds", "max rel. diff vs closed form".
     """
     const = excel_flag("const", const, True)
-    data = linest_dataset(known_y, known_x, const)
+    data = linest_dataset(known_y, known_x, const, moments=True)  # the one validation of the run
+    return compare_dataset(data, const=const, solver_options=solver_options, **gd_options)
+
+
+def compare_dataset(data: Dataset, *, const: bool = True, solver_options: dict[str, Any] | None = None,
+                    **gd_options: Any) -> Comparison:
+    """:func:`compare` on data already validated by ``as_dataset(..., fit_intercept=const,
+    moments=True)`` (or :func:`linest_dataset` with ``moments=True``): every method gets the same
+    :class:`Dataset`, and each checks only its own options against it."""
     if "fit_intercept" in gd_options:
         raise OptionError("compare takes 'const' (Excel's name) instead of 'fit_intercept'; "
                           f"pass const={gd_options['fit_intercept']!r}.")
-    frame = pd.DataFrame(data.X, columns=list(data.labels))  # so the fit's history is labelled
-    fit = gd_fit(frame, data.y, fit_intercept=const, **gd_options)
+    fit = fit_dataset(data, fit_intercept=const, **gd_options)
     loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
     closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))
     linest, linest_seconds = _timed(lambda: linest_block(stats_at(data, const=const)))
     toolpak, toolpak_seconds = _timed(lambda: toolpak_regression(data, const=const))
-    solver = solve(data.y, data.X, const=const, **(solver_options or {}))
+    solver = solve_dataset(data, const=const, **(solver_options or {}))
     gd_stats = stats_at(data, fit.coef, fit.intercept if const else None, const=const)
     bound = error_bound(data, np.asarray(fit.coef), float(fit.intercept), closed, loss) \
         if loss in LOSSES and LOSSES[loss].kind == "squared" else None

@@ -19,7 +19,7 @@ import pandas as pd
 
 from gdfit.core.compare import compare
 from gdfit.core.data import InputError, check_choice
-from gdfit.core.descent.fit import ConvergenceWarning, FitResult
+from gdfit.core.descent.fit import ConvergenceWarning, FitResult, fit_dataset
 from gdfit.core.descent.fit import fit as run_fit
 from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
 from gdfit.core.leastsq.linest import linest_block, linest_dataset, linest_order, regression_stats
@@ -59,8 +59,8 @@ def _quietly(call):
 
 
 def _fit(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
-    linest_dataset(data.y, data.X, const)  # row-count checks, worded with Excel's names
-    return _quietly(lambda: run_fit(_frame(data), data.y, fit_intercept=const, **options))
+    checked = linest_dataset(data.y, _frame(data), const, moments=True)  # worded with Excel's names
+    return _quietly(lambda: fit_dataset(checked, fit_intercept=const, **options))
 
 
 def fitted(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:

@@ -73,12 +73,14 @@ def linest_block(st: RegressionStats, stats: bool = True) -> np.ndarray:
     return block
 
 
-def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True) -> Dataset:
+def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True, *,
+                   moments: bool = False) -> Dataset:
     """Validate LINEST-style inputs and return them as one Dataset (variables as columns).
 
     Like Excel: ``known_y`` in one column means each column of ``known_x`` is a variable; in one
     row, each row of ``known_x`` is a variable. ``known_x`` omitted (None) means 1, 2, ..., n.
-    Sizes that do not match raise :class:`InputError` (Excel shows #REF!).
+    Sizes that do not match raise :class:`InputError` (Excel shows #REF!). ``moments=True``
+    gathers the column statistics gradient descent starts from (see :func:`as_dataset`).
     """
     y_shape = _shape(known_y, "known_y")
     is_row = len(y_shape) == 2 and y_shape[0] == 1 and y_shape[1] > 1
@@ -96,7 +98,7 @@ def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True) -> Dat
         what = "a row of" if is_row else "a column of"
         raise InputError(f"known_x has {x_shape[0]} {'values' if is_row else 'rows'} but known_y is {what} {n}; "
                          f"{_REF}. Select ranges with the same number of {'columns' if is_row else 'rows'}.")
-    return as_dataset(known_x, y, fit_intercept=const, x_name="known_x", y_name="known_y")
+    return as_dataset(known_x, y, fit_intercept=const, moments=moments, x_name="known_x", y_name="known_y")
 
 
 def regression_stats(known_y: Any, known_x: Any = None, coef: Any = None, intercept: Any = None,

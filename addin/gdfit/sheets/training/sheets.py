@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gdfit.core.leastsq.toolpak import regression_output
+from gdfit.core.leastsq.toolpak import toolpak_regression
 from gdfit.core.surface import choose_levels, contour_lines, slice_surface
 from gdfit.report.a1 import cell_a1, col_letter
 from gdfit.report.layout import contour_rows
@@ -30,8 +30,8 @@ def regression_sheet(cmp, source, data) -> SheetSpec:
     """The ToolPak-equivalent SUMMARY OUTPUT with residual and probability output, and the
     Line Fit Plot with the gradient-descent and closed-form lines."""
     const = cmp.closed.fit_intercept
-    rows = regression_output(data.y, data.X, const=const, labels=list(source.labels),
-                             residuals=True, standardized=True, probability=True)
+    rows = toolpak_regression(data, const=const, labels=list(source.labels)).rows(
+        residuals=True, standardized=True, probability=True)
     # Fixed widths, as the ToolPak leaves them: General then shows as many digits as fit.
     widths = {col_letter(c): 13.0 for c in range(2, _SUMMARY_WIDTH + 1)}
     sheet = SheetSpec("Regression", page=PageSetup(), column_widths={"A": 20.0, **widths})
