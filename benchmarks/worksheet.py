@@ -16,7 +16,7 @@ import numpy as np
 from common import Result, limited, median_seconds, print_table, relative_gap, threads, run_script
 
 import gdfit
-from gdfit.core.leastsq.linest import linest_dataset, regression_stats
+from gdfit.core.leastsq.linest import linest_block, linest_dataset, regression_stats
 from gdfit.excel import convert, udfs
 from gdfit.excel.cache import RESULTS
 
@@ -29,7 +29,7 @@ def closed_form_block(known_y, known_x) -> list[list]:
     const = convert.flag("constant", None, True)
     linest_dataset(data.y, data.X, const)
     c = gdfit.closed_form(data.X, data.y, fit_intercept=const)
-    return convert.cells(regression_stats(data.y, data.X, c.coef, c.intercept, const).linest_block())
+    return convert.cells(linest_block(regression_stats(data.y, data.X, c.coef, c.intercept, const)))
 
 
 def measure(repeats: int = 21, n_threads: int = 1) -> Result:

@@ -11,6 +11,7 @@ from gdfit.core.compare import METHODS, error_bound, relative_difference
 from gdfit.core.data import as_dataset
 from gdfit.core.solver.solve import SOLVER_LABEL
 from gdfit.datasets import ad_spend
+from tests.core.validations import count_validations
 
 
 def _problem(seed, n=30, p=2, const=True):
@@ -155,6 +156,28 @@ def test_without_constant():
     assert c.table.loc["LINEST", "x1"] == pytest.approx(c.closed.coef[0], rel=1e-12)
     assert c.table.loc["ToolPak Regression", "x2"] == pytest.approx(c.closed.coef[1], rel=1e-12)
 
+
+
+def test_compare_validates_the_data_once(monkeypatch):
+    d = ad_spend()
+    calls = count_validations(monkeypatch)
+    c = gdfit.compare(d.sales, d[["ad_spend"]])
+    assert calls == ["known_x"]  # LINEST's argument rules, then the same Dataset for every method
+    assert c.flags == ["bound_respected"] and c.solver.names == ("ad_spend", "intercept")
+
+
+def test_options_that_need_the_data_are_still_checked():
+    X, y = _problem(2, n=10, p=2)
+    with pytest.raises(gdfit.OptionError, match=r"'batch_size' option must be at most the number of rows \(10\)"):
+        gdfit.compare(y, X, method="minibatch", batch_size=11)
+    with pytest.raises(gdfit.OptionError, match="'init' option must hold 3 value"):
+        gdfit.compare(y, X, init=[1.0, 2.0])
+    with pytest.raises(gdfit.OptionError, match="'start' option must hold 3 finite"):
+        gdfit.compare(y, X, solver_options={"start": [0.0]})
+    with pytest.raises(gdfit.InputError, match="known_x column 'x2' is constant"):
+        gdfit.compare(y, np.column_stack([X[:, 0], np.full(10, 4.0)]))
+    # Without an intercept a constant column is a regressor like any other.
+    assert gdfit.compare(y, np.column_stack([X[:, 0], np.full(10, 4.0)]), const=False).closed.dropped == ()
 
 
 def test_fit_intercept_is_spelled_const_here():

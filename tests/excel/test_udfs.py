@@ -7,6 +7,7 @@ import pytest
 import statsmodels.api as sm
 
 import gdfit
+from gdfit.core.leastsq.linest import linest_block
 from gdfit.excel import functions, udfs
 from gdfit.excel.cache import RESULTS, ResultCache
 
@@ -56,7 +57,7 @@ def test_stats_block_is_computed_at_the_gradient_descent_solution():
     with pytest.warns(gdfit.ConvergenceWarning):
         fit = gdfit.fit(x, y, max_iter=3)  # stopped early on purpose: away from least squares
     block = udfs.GD_FIT(rows(y), rows(x), True, True, None, 3)
-    at_gd = gdfit.regression_stats(y, x, fit.coef, fit.intercept).linest_block(stats=True)
+    at_gd = linest_block(gdfit.regression_stats(y, x, fit.coef, fit.intercept), stats=True)
     assert_matches_linest(block, at_gd, rel=1e-12)
     assert block[4][1] > gdfit.linest(y, x, stats=True)[4, 1]  # its SSE, not the optimum's
 
@@ -139,8 +140,8 @@ def test_an_unexpected_failure_is_one_line_too(monkeypatch):
 
 def test_recalculating_unchanged_inputs_does_not_refit(monkeypatch):
     calls = []
-    real = functions.run_fit
-    monkeypatch.setattr(functions, "run_fit", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = functions.fit_dataset
+    monkeypatch.setattr(functions, "fit_dataset", lambda *a, **k: calls.append(1) or real(*a, **k))
     x, y = ad_spend()
     first = udfs.GD_FIT(rows(y), rows(x))
     assert udfs.GD_FIT(rows(y), rows(x)) == first

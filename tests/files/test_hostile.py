@@ -144,7 +144,7 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("gdfit.files.train.compare", interrupted)
+    monkeypatch.setattr("gdfit.files.train.compare_dataset", interrupted)
     assert main(["train", str(book), "--sheet", "Data"]) == 130
     assert _sha(book) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.xlsx"]

@@ -13,6 +13,7 @@ from gdfit.cli import main
 from gdfit.files.book import BookError
 from gdfit.files.train import train_book
 from gdfit.report.ownership import is_owned
+from tests.core.validations import count_validations
 
 INJECTION = "=HYPERLINK(\"http://example.com\",\"click\")"
 
@@ -149,3 +150,16 @@ def test_cli_train_messages(tmp_path, capsys):
     assert main(["train", str(book), "--out", str(tmp_path / "x.xlsm")]) == 2
     assert main(["train", str(book)]) == 0
     assert "wrote" in capsys.readouterr().out
+
+
+def test_one_train_run_validates_the_data_once(tmp_path, monkeypatch, capsys):
+    book = tmp_path / "sales.xlsx"
+    d = _user_book(book, labels=("ad spend", "sales"))
+    calls = count_validations(monkeypatch)
+    assert main(["train", str(book)]) == 0
+    assert calls == ["X"]  # read from the sheet, validated once, then fit, LINEST, ToolPak, Solver, sheets
+    wb = openpyxl.load_workbook(tmp_path / "sales_gdfit.xlsx")
+    closed = gdfit.closed_form(d[["ad_spend"]], d.sales)
+    coefficients = {row[0].value: row[1].value for row in wb["Regression"]["A17:B18"]}
+    assert coefficients == {"Intercept": pytest.approx(closed.intercept, rel=1e-15),
+                            "ad spend": pytest.approx(closed.coef[0], rel=1e-15)}

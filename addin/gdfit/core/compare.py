@@ -1,8 +1,9 @@
 """One parity table: gradient descent next to the closed form, LINEST, the ToolPak and Solver.
 
-Every row comes from the real call (``gdfit.fit``, :func:`closed_form`, :func:`linest`,
-:func:`regression_output`, :func:`solve`), kept on the :class:`Comparison`, so the table can be
-traced back to them. For squared-error losses the gradient-descent answer also gets an
+Every row comes from the real computation (gradient descent, :func:`closed_form`, LINEST's
+block, the ToolPak's regression, the Solver-equivalent), kept on the :class:`Comparison`, so the
+table can be traced back to them. The data are validated once and the same :class:`Dataset` goes
+to every method. For squared-error losses the gradient-descent answer also gets an
 a-posteriori error bound, and :attr:`Comparison.notes` says in plain words what differs and why.
 """
 from __future__ import annotations
@@ -10,23 +11,26 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from gdfit.core.compare_notes import comparison_notes
 from gdfit.core.data import Dataset, OptionError, design
-from gdfit.core.descent.fit import fit as gd_fit
+from gdfit.core.descent.fit import FitResult, fit_dataset
 from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
 from gdfit.core.leastsq.closed_form import OLSResult, closed_form
-from gdfit.core.leastsq.linest import excel_flag, linest_dataset
+from gdfit.core.leastsq.linest import excel_flag, linest_block, linest_dataset, linest_order
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
-from gdfit.core.leastsq.toolpak import regression_output
-from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve
+from gdfit.core.leastsq.toolpak import ToolPakRegression, toolpak_regression
+from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve_dataset
 
-__all__ = ["Comparison", "ErrorBound", "compare", "error_bound", "relative_difference", "METHODS"]
+__all__ = ["Comparison", "ErrorBound", "compare", "compare_dataset", "error_bound", "relative_difference",
+           "METHODS"]
+
+T = TypeVar("T")
 
 METHODS = ("Gradient descent", "Closed form", "LINEST", "ToolPak Regression", SOLVER_LABEL)
 
@@ -83,7 +87,7 @@ def relative_difference(params: np.ndarray, reference: np.ndarray) -> float:
     return float(np.max(np.abs(params - reference) / scale)) if reference.size else 0.0
 
 
-def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
+def _timed(call: Callable[[], T]) -> tuple[T, float]:
     started = time.perf_counter()
     value = call()
     return value, time.perf_counter() - started
@@ -93,16 +97,17 @@ def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
 class Comparison:
     """The parity table and everything it was built from.
 
-    ``fit`` (FitResult), ``closed`` (OLSResult), ``linest`` (LINEST's 5-row block), ``toolpak``
-    (SUMMARY OUTPUT rows), ``solver`` (SolverResult), ``gd_stats`` (LINEST/ToolPak statistics at
-    the GD solution), ``bound`` (ErrorBound, None for non-squared losses), ``table`` (one row per
-    method), ``notes`` (plain-words lines) and ``flags`` (short codes of the same findings).
+    ``fit`` (gradient descent), ``closed`` (the closed form), ``linest`` (LINEST's 5-row block),
+    ``toolpak`` (the ToolPak's Regression; ``toolpak.rows()`` is its SUMMARY OUTPUT), ``solver``
+    (the Solver-equivalent), ``gd_stats`` (LINEST/ToolPak statistics at the GD solution),
+    ``bound`` (None for non-squared losses), ``table`` (one row per method), ``notes``
+    (plain-words lines) and ``flags`` (short codes of the same findings).
     """
 
-    fit: Any
+    fit: FitResult
     closed: OLSResult
     linest: np.ndarray
-    toolpak: list[list[Any]]
+    toolpak: ToolPakRegression
     solver: SolverResult
     gd_stats: RegressionStats
     bound: ErrorBound | None
@@ -112,7 +117,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
-    def rows(self) -> list[list[Any]]:
+    def rows(self) -> list[list[object]]:
         """Header then one row per method, ready for a sheet (None for "not applicable")."""
         header = ["Method"] + list(self.table.columns)
         body = [[method] + [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
@@ -120,33 +125,30 @@ class Comparison:
         return [header] + body
 
 
-def _row(params: np.ndarray, const: bool, sse: float, r2: float, n_iter: Any, seconds: float,
-         closed_params: np.ndarray) -> list[Any]:
+def _row(params: np.ndarray, const: bool, sse: float, r2: float, n_iter: int | None, seconds: float,
+         closed_params: np.ndarray) -> list[object]:
     coef = list(params[:-1] if const else params)
     intercept = float(params[-1]) if const else 0.0
     return coef + [intercept, sse, r2, n_iter, seconds, relative_difference(params, closed_params)]
 
 
-def _method_rows(data: Dataset, const: bool, fit: Any, gd_seconds: float, closed: OLSResult,
-                 closed_seconds: float, solver: SolverResult, gd_stats: RegressionStats,
-                 extra: dict[str, Any]) -> dict[str, list[Any]]:
+def _method_rows(data: Dataset, const: bool, fit: FitResult, closed: OLSResult, closed_seconds: float,
+                 linest: np.ndarray, linest_seconds: float, toolpak: ToolPakRegression,
+                 toolpak_seconds: float, solver: SolverResult,
+                 gd_stats: RegressionStats) -> dict[str, list[object]]:
     star = closed.params
-    gd_params = np.append(fit.coef, fit.intercept) if const else np.asarray(fit.coef, dtype=np.float64)
-    block, toolpak = extra["linest"], extra["toolpak"]
-    k = data.p
-    linest_params = np.append(block[0, :k][::-1], block[0, k]) if const else block[0, :k][::-1]
-    # SUMMARY OUTPUT: the Intercept row is row 16 (0 then #N/A without a constant), X rows follow.
-    tp_params = np.array([row[1] for row in toolpak[17:17 + k]], dtype=np.float64)
-    tp_params = np.append(tp_params, toolpak[16][1]) if const else tp_params
+    # LINEST's first row read back as an analyst would, through the one order conversion.
+    linest_params = np.array(linest_order(linest[0, :data.p + int(const)], const))
+    tp = toolpak.stats
     r2_closed = 1.0 - closed.ss_resid / closed.ss_total if closed.ss_total else math.nan
     solver_r2 = 1.0 - solver.sse / closed.ss_total if closed.ss_total else math.nan
     return {
-        METHODS[0]: _row(gd_params, const, gd_stats.ss_resid, gd_stats.rsquared, fit.n_iter, gd_seconds, star),
+        METHODS[0]: _row(fit.params, const, gd_stats.ss_resid, gd_stats.rsquared, fit.n_iter, fit.seconds, star),
         METHODS[1]: _row(star, const, closed.ss_resid, r2_closed, None, closed_seconds, star),
-        METHODS[2]: _row(linest_params, const, float(block[4, 1]), float(block[2, 0]), None,
-                         extra["linest_seconds"], star),
-        METHODS[3]: _row(tp_params, const, float(toolpak[12][2]), float(toolpak[4][1]), None,
-                         extra["toolpak_seconds"], star),
+        # LINEST's rows: 3rd (r², se_y), 5th (ss_reg, ss_resid).
+        METHODS[2]: _row(linest_params, const, float(linest[4, 1]), float(linest[2, 0]), None,
+                         linest_seconds, star),
+        METHODS[3]: _row(tp.params, const, tp.ss_resid, tp.rsquared, None, toolpak_seconds, star),
         METHODS[4]: _row(solver.params, const, solver.sse, solver_r2, solver.n_iter, solver.seconds, star),
     }
 
@@ -174,32 +176,35 @@ def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
         "ToolPak Regression", the Solver-equivalent) and columns: one per coefficient (labels),
         "intercept", "SSE", "R²", "iterations", "seconds", "max rel. diff vs closed form".
     """
-
     const = excel_flag("const", const, True)
-    data = linest_dataset(known_y, known_x, const)
+    data = linest_dataset(known_y, known_x, const, moments=True)  # the one validation of the run
+    return compare_dataset(data, const=const, solver_options=solver_options, **gd_options)
+
+
+def compare_dataset(data: Dataset, *, const: bool = True, solver_options: dict[str, Any] | None = None,
+                    **gd_options: Any) -> Comparison:
+    """:func:`compare` on data already validated by ``as_dataset(..., fit_intercept=const,
+    moments=True)`` (or :func:`linest_dataset` with ``moments=True``): every method gets the same
+    :class:`Dataset`, and each checks only its own options against it."""
     if "fit_intercept" in gd_options:
         raise OptionError("compare takes 'const' (Excel's name) instead of 'fit_intercept'; "
                           f"pass const={gd_options['fit_intercept']!r}.")
-    frame = pd.DataFrame(data.X, columns=list(data.labels))  # so the fit's history is labelled
-    fit, gd_seconds = _timed(lambda: gd_fit(frame, data.y, fit_intercept=const, **gd_options))
+    fit = fit_dataset(data, fit_intercept=const, **gd_options)
     loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
     closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))
-    extra: dict[str, Any] = {}
-    extra["linest"], extra["linest_seconds"] = _timed(lambda: stats_at(data, const=const).linest_block())
-    extra["toolpak"], extra["toolpak_seconds"] = _timed(
-        lambda: regression_output(data.y, data.X, const=const))
-    solver = solve(data.y, data.X, const=const, **(solver_options or {}))
+    linest, linest_seconds = _timed(lambda: linest_block(stats_at(data, const=const)))
+    toolpak, toolpak_seconds = _timed(lambda: toolpak_regression(data, const=const))
+    solver = solve_dataset(data, const=const, **(solver_options or {}))
     gd_stats = stats_at(data, fit.coef, fit.intercept if const else None, const=const)
     bound = error_bound(data, np.asarray(fit.coef), float(fit.intercept), closed, loss) \
         if loss in LOSSES and LOSSES[loss].kind == "squared" else None
-    rows = _method_rows(data, const, fit, getattr(fit, "seconds", None) or gd_seconds, closed,
-                        closed_seconds, solver, gd_stats, extra)
+    rows = _method_rows(data, const, fit, closed, closed_seconds, linest, linest_seconds, toolpak,
+                        toolpak_seconds, solver, gd_stats)
     columns = list(data.labels) + ["intercept", "SSE", "R²", "iterations", "seconds",
                                    "max rel. diff vs closed form"]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table["iterations"] = table["iterations"].astype("Int64")
-    result = Comparison(fit=fit, closed=closed, linest=extra["linest"], toolpak=extra["toolpak"],
-                        solver=solver, gd_stats=gd_stats, bound=bound, table=table,
-                        labels=data.labels, loss=loss)
+    result = Comparison(fit=fit, closed=closed, linest=linest, toolpak=toolpak, solver=solver,
+                        gd_stats=gd_stats, bound=bound, table=table, labels=data.labels, loss=loss)
     result.flags, result.notes = comparison_notes(result)
     return result

@@ -24,7 +24,7 @@ def _names(labels: tuple[str, ...], idx: tuple[int, ...]) -> str:
 def _gd_findings(c: "Comparison") -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     fit = c.fit
-    if getattr(fit, "diverged", False):
+    if fit.diverged:
         out.append(("gd_diverged", f"Gradient descent diverged ({fit.message}); lower the learning "
                                    "rate or use learning_rate='auto'. Its numbers are not a fit."))
     elif not fit.converged:

@@ -1,7 +1,9 @@
 """Input validation, the design matrix, and feature scaling.
 
 Every public entry point (fit, closed_form, linest, solve, the worksheet functions, the CLI)
-passes its data through :func:`as_dataset`, so the one-line error messages are written once.
+passes its data through :func:`as_dataset`, so the one-line error messages are written once. A
+run that feeds one data set to several methods (``compare``, ``gdfit train``, the Train button)
+validates it once and hands the :class:`Dataset` down to their ``*_dataset`` entry points.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import numpy as np
 from gdfit.core.moments import Moments, column_moments
 
 __all__ = ["InputError", "OptionError", "Dataset", "Scaler", "as_dataset", "fit_scaler", "design",
-           "check_choice", "check_positive", "check_int"]
+           "check_no_constant", "check_choice", "check_positive", "check_int"]
 
 
 class InputError(ValueError):
@@ -30,7 +32,8 @@ class Dataset:
     """Validated numeric data: ``X`` is (n, p) float64, ``y`` is (n,) float64.
 
     ``moments`` holds the column statistics of :mod:`gdfit.core.moments` when they were asked for
-    (None otherwise, or when the sums overflow).
+    (None otherwise, or when the sums overflow). ``x_name``/``y_name`` are the names the data were
+    validated under, so checks made later on (a constant column) word their messages the same way.
     """
 
     X: np.ndarray
@@ -38,6 +41,8 @@ class Dataset:
     labels: tuple[str, ...]
     y_label: str
     moments: Moments | None = field(default=None, repr=False, compare=False)
+    x_name: str = field(default="X", repr=False, compare=False)
+    y_name: str = field(default="y", repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -142,11 +147,16 @@ def _finite_moments(X: np.ndarray, y: np.ndarray, x_name: str, y_name: str) -> M
     return None  # finite values too large to sum: the caller computes without the moments
 
 
-def _check_constant(X: np.ndarray, labels: tuple[str, ...], m: Moments | None, x_name: str) -> None:
-    candidates = range(X.shape[1]) if m is None else m.maybe_constant()
+def check_no_constant(data: Dataset) -> None:
+    """Refuse a constant column of ``X``: beside an intercept it leaves the fit without a unique answer.
+
+    With the data's moments only the columns they cannot clear are read.
+    """
+    X = data.X
+    candidates = range(X.shape[1]) if data.moments is None else data.moments.maybe_constant()
     for j in candidates:
         if np.all(X[:, j] == X[0, j]):
-            raise InputError(f"{x_name} column {labels[j]!r} is constant (every row = {X[0, j]:g}); "
+            raise InputError(f"{data.x_name} column {data.labels[j]!r} is constant (every row = {X[0, j]:g}); "
                              "remove it, it duplicates the intercept.")
 
 
@@ -200,10 +210,11 @@ def as_dataset(X: Any, y: Any, *, fit_intercept: bool = True, reject_constant: b
     if n < n_params:
         raise InputError(f"{y_name} has {n} row(s) but the model has {n_params} parameters; "
                          f"give at least {n_params} rows or fewer columns.")
-    if reject_constant and fit_intercept:
-        _check_constant(X_arr, tuple(labels), stats, x_name)
     y_label = y_labels[0] if y_labels else "y"
-    return Dataset(X_arr, y_arr, tuple(labels), y_label, stats)
+    data = Dataset(X_arr, y_arr, tuple(labels), y_label, stats, x_name, y_name)
+    if reject_constant and fit_intercept:
+        check_no_constant(data)
+    return data
 
 
 @dataclass(frozen=True)

@@ -48,13 +48,13 @@ class QuadraticSurface:
         the half-MSE some texts use. Parameters are ordered ``(slope, intercept)``.
         The minimiser is found by least squares (``lstsq``), not by inverting ``X'X``.
         """
-        x = np.asarray(x, dtype=float).ravel()
+        x = np.asarray(x, dtype=float).reshape(-1, 1)
         y = np.asarray(y, dtype=float).ravel()
-        design = np.column_stack([x, np.ones_like(x)])
-        optimum = np.linalg.lstsq(design, y, rcond=None)[0]
-        residuals = y - design @ optimum
+        A = design(x, fit_intercept=True)
+        optimum = np.linalg.lstsq(A, y, rcond=None)[0]
+        residuals = y - A @ optimum
         f_min = float(scale * (residuals @ residuals))
-        return cls(2.0 * scale * (design.T @ design), optimum, f_min)
+        return cls(2.0 * scale * (A.T @ A), optimum, f_min)
 
     def __call__(self, theta: np.ndarray) -> np.ndarray:
         """Loss at ``theta`` of shape (2,) or (m, 2)."""

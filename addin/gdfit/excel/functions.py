@@ -19,10 +19,10 @@ import pandas as pd
 
 from gdfit.core.compare import compare
 from gdfit.core.data import InputError, check_choice
-from gdfit.core.descent.fit import ConvergenceWarning, FitResult
+from gdfit.core.descent.fit import ConvergenceWarning, FitResult, fit_dataset
 from gdfit.core.descent.fit import fit as run_fit
 from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
-from gdfit.core.leastsq.linest import linest_dataset, regression_stats
+from gdfit.core.leastsq.linest import linest_block, linest_dataset, linest_order, regression_stats
 from gdfit.core.leastsq.toolpak import regression_output
 from gdfit.core.solver.solve import SOLVER_LABEL, solve
 from gdfit.excel import convert
@@ -59,8 +59,8 @@ def _quietly(call):
 
 
 def _fit(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
-    linest_dataset(data.y, data.X, const)  # row-count checks, worded with Excel's names
-    return _quietly(lambda: run_fit(_frame(data), data.y, fit_intercept=const, **options))
+    checked = linest_dataset(data.y, _frame(data), const, moments=True)  # worded with Excel's names
+    return _quietly(lambda: fit_dataset(checked, fit_intercept=const, **options))
 
 
 def fitted(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
@@ -83,7 +83,7 @@ def fit_block(known_y, known_x, constant, stats, *fit_args) -> list[list[Any]]:
     """GD_FIT: LINEST's array (1 row, or 5 with ``stats``) at the gradient-descent solution."""
     data, const, fit = _prepare(known_y, known_x, constant, fit_args)
     show = convert.flag("stats", stats, False)
-    return convert.cells(_stats(data, const, fit).linest_block(stats=show))
+    return convert.cells(linest_block(_stats(data, const, fit), stats=show))
 
 
 def history_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
@@ -132,8 +132,8 @@ def loss_value(known_y, known_x, coefficients, loss) -> float:
                          f"the last column to the first, then the intercept), or {k} for a "
                          "line through the origin.")
     const = values.size == k + 1
-    coef = values[:k][::-1]
-    st = regression_stats(data.y, data.X, coef, float(values[k]) if const else None, const)
+    params = linest_order(values, const)
+    st = regression_stats(data.y, data.X, params[:k], float(params[k]) if const else None, const)
     return float(get_loss(_loss_name(loss)).value(st.fitted - st.y))
 
 
@@ -176,7 +176,7 @@ def summary_rows(known_y, known_x, constant, confidence, *fit_args) -> list[list
 
 
 def _linest_names(data: ExcelData, const: bool) -> list[str]:
-    return [f"slope ({label})" for label in reversed(data.labels)] + (["intercept"] if const else [])
+    return linest_order([f"slope ({label})" for label in data.labels] + (["intercept"] if const else []), const)
 
 
 def solver_rows(known_y, known_x, constant, start, nonnegative, max_time) -> list[list[Any]]:
@@ -189,12 +189,13 @@ def solver_rows(known_y, known_x, constant, start, nonnegative, max_time) -> lis
     first = None
     if start is not None:
         values = convert.excel_block(start, "start", skip_blank=False).reshape(-1)
-        # LINEST order (last slope first, intercept last) to Solver's (X's columns, intercept).
-        first = np.append(values[:k][::-1], values[k:]) if values.size >= k else values
+        # LINEST order (last slope first, intercept last) to Solver's (X's columns, intercept);
+        # a wrong count goes through as given, for solve's message.
+        first = np.array(linest_order(values, const)) if values.size == k + int(const) else values
     key = content_key("solve", data.X, data.y, const, first, nonneg, seconds)
     result = RESULTS.get(key, lambda: solve(data.y, data.X, const=const, start=first,
                                             assume_nonnegative=nonneg, max_time=seconds))
-    values = list(result.coef[::-1]) + ([result.intercept] if const else [])
+    values = linest_order(result.params, const)
     rows = [[SOLVER_LABEL, "value"]] + [[n, v] for n, v in zip(_linest_names(data, const), values)]
     rows += [["SSE", result.sse], ["iterations", result.n_iter], ["status code", result.status],
              ["message", result.message]]

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from gdfit.core.compare import compare
+from gdfit.core.compare import compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.core.descent.fit import ConvergenceWarning
 from gdfit.excel import convert
@@ -77,11 +77,11 @@ def _report(book, status: StatusBar, com: bool):
     frame, y, source = read_data(book, ranges)
     options = (settings or TrainSettings()).fit_options()
     const = options.pop("const")
-    data = as_dataset(frame, y, fit_intercept=const, x_name="the x cells", y_name="the y cells")
+    data = as_dataset(frame, y, fit_intercept=const, moments=True, x_name="the x cells", y_name="the y cells")
     status("gdfit: fitting...")
     with warnings.catch_warnings():  # the GD sheet states it when the descent did not converge
         warnings.simplefilter("ignore", ConvergenceWarning)
-        cmp = compare(y, frame, const=const, progress=status.progress, **options)
+        cmp = compare_dataset(data, const=const, progress=status.progress, **options)
     report = training_report(cmp, source, data, title=f"gdfit: {book.name}")
     live_solver = solver_available(book, com)
     anchor = add_solver_block(report, live_solver)

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from gdfit.core.compare import compare
+from gdfit.core.compare import compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.files.book import BookError, find_data, load_book, mark_owned, read_range, read_region, unkept_parts
 from gdfit.render.xlsx import render_workbook, save_workbook
@@ -118,9 +118,9 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         raise BookError(f"sheet {ws.title!r} is a chart sheet; name the data sheet with --sheet.")
     frame, target_y, x_refs, y_ref = read_training_data(ws, x, y)
     const = fit_options.pop("fit_intercept", True)
-    data = as_dataset(frame, target_y, fit_intercept=const)
-    cmp = compare(target_y, frame, const=const, solver_options={"start": lesson_start(frame.shape[1], const)},
-                  **fit_options)
+    data = as_dataset(frame, target_y, fit_intercept=const, moments=True)  # once for every method
+    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(frame.shape[1], const)},
+                          **fit_options)
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
     report = renamed(report, sheet_names_for(report, wb))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import gdfit
-from gdfit.core.descent.fit import OPTION_NAMES
+from gdfit.core.data import as_dataset
+from gdfit.core.descent.fit import OPTION_NAMES, fit_dataset
 from gdfit.core.descent.trace import Row, Trace
 
 X = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 9.0])
@@ -69,6 +70,30 @@ def test_bad_data_is_an_input_error_naming_the_argument():
         gdfit.fit(np.ones(5), np.arange(5.0))
     with pytest.raises(gdfit.InputError, match="y has nan at row 2"):
         gdfit.fit(X, [1.0, np.nan, 3.0, 4.0, 5.0, 6.0])
+
+
+@pytest.mark.parametrize("options", [{}, {"method": "sgd", "max_iter": 20, "seed": 3},
+                                     {"optimizer": "adam", "scale": "none", "learning_rate": 0.05},
+                                     {"fit_intercept": False, "loss": "mae", "max_iter": 50}])
+def test_fit_dataset_is_fit_on_data_validated_once(options):
+    data = as_dataset(X, Y, fit_intercept=options.get("fit_intercept", True), moments=True)
+    direct, given = gdfit.fit(X, Y, **options), fit_dataset(data, **options)
+    assert (direct.coef.tolist(), direct.intercept, direct.n_iter, direct.options) == \
+        (given.coef.tolist(), given.intercept, given.n_iter, given.options)  # bit for bit
+    pd.testing.assert_frame_equal(direct.history, given.history, check_exact=True)
+
+
+def test_fit_dataset_still_checks_what_needs_the_data():
+    data = as_dataset(np.column_stack([X, np.full(6, 2.0)]), Y, moments=True)
+    with pytest.raises(gdfit.InputError, match="X column 'x2' is constant"):
+        fit_dataset(data)
+    data = as_dataset(X, Y, moments=True)
+    with pytest.raises(gdfit.OptionError, match=r"at most the number of rows \(6\)"):
+        fit_dataset(data, method="minibatch", batch_size=7)
+    with pytest.raises(gdfit.OptionError, match="'init' option must hold 2 value"):
+        fit_dataset(data, init=[1.0])
+    with pytest.raises(gdfit.OptionError, match="Unknown option.*'learnig_rate'"):
+        fit_dataset(data, learnig_rate=0.1)
 
 
 def test_option_names_are_the_signature():

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gdfit
+from gdfit.core.data import design
 from tests.exact import exact_least_squares, significant_digits
 
 FULL = 15.95  # -log10 of float64's unit roundoff: the most digits a float64 can carry
@@ -148,3 +149,14 @@ def test_house_prices_from_the_lesson():
     r = gdfit.closed_form(d[["sqft"]], d["price"])
     assert r.intercept == pytest.approx(12000.0, rel=1e-14)
     assert r.coef[0] == pytest.approx(136.0, rel=1e-14)
+
+
+@pytest.mark.parametrize("const", [True, False])
+def test_params_weigh_the_columns_of_the_one_design_matrix(const):
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(25, 3)) * [1.0, 10.0, 100.0]
+    y = X @ [1.0, -2.0, 0.5] + 4.0 + rng.normal(size=25)
+    r = gdfit.closed_form(X, y, fit_intercept=const)
+    A = design(X, const)
+    assert A.shape == (25, 3 + int(const)) and (not const or (A[:, -1] == 1.0).all())  # ones last
+    np.testing.assert_allclose(A @ r.params, r.fitted, rtol=1e-12)  # rounding of a 4-term product

@@ -8,6 +8,7 @@ import statsmodels.api as sm
 
 import gdfit
 from gdfit.core.data import InputError, OptionError
+from gdfit.core.leastsq.linest import linest_block, linest_order
 
 REL = 1e-10
 
@@ -181,8 +182,10 @@ def test_stats_at_a_non_optimal_vector(const):
     assert st.fvalue == pytest.approx(((tss - ssr) / X.shape[1]) / (ssr / df), rel=REL)
     # Design part of the standard errors from statsmodels' (X'X)^-1, scaled by this vector's se_y.
     se = np.sqrt(np.diag(ref.normalized_cov_params) * ssr / df)
-    np.testing.assert_allclose(st.bse_params, se, rtol=REL)
-    block = st.linest_block()
+    # statsmodels' add_constant puts the intercept first; gdfit's params put it last.
+    np.testing.assert_allclose(st.bse_params, np.roll(se, -1) if const else se, rtol=REL)
+    np.testing.assert_allclose(st.params, np.append(coef, b) if const else coef, rtol=0)
+    block = linest_block(st)
     assert block[4, 0] == st.ss_reg and block[4, 1] == st.ss_resid
 
 
@@ -190,7 +193,7 @@ def test_stats_at_the_closed_form_equal_linest():
     X, y = _data(13)
     c = gdfit.closed_form(X, y)
     st = gdfit.regression_stats(y, X, c.coef, c.intercept)
-    np.testing.assert_allclose(st.linest_block(), gdfit.linest(y, X, True, True), rtol=1e-13)
+    np.testing.assert_allclose(linest_block(st), gdfit.linest(y, X, True, True), rtol=1e-13)
 
 
 def test_vector_errors_name_the_argument():
@@ -201,3 +204,28 @@ def test_vector_errors_name_the_argument():
         gdfit.regression_stats(y, X, [1, 2])
     with pytest.raises(OptionError, match="'intercept'"):
         gdfit.regression_stats(y, X, [1, 2], 3.0, const=False)
+
+
+@pytest.mark.parametrize("const", [True, False])
+def test_linest_order_reads_back_what_it_writes(const):
+    params = [1.0, 2.0, 3.0] + ([9.0] if const else [])
+    in_linest = linest_order(params, const)
+    assert in_linest == ([3.0, 2.0, 1.0, 9.0] if const else [3.0, 2.0, 1.0])
+    assert linest_order(in_linest, const) == params
+    assert linest_order(["a", "b", "intercept"], True) == ["b", "a", "intercept"]  # names as numbers
+    assert linest_order([], const) == []
+
+
+def test_every_parameter_vector_is_coefficients_then_intercept():
+    X, y = _data(21)
+    ref = _statsmodels(X, y, True)
+    last = [1, 2, 3, 0]  # statsmodels' intercept-first vectors, intercept moved last
+    st = gdfit.regression_stats(y, X)
+    np.testing.assert_array_equal(st.params, gdfit.closed_form(X, y).params)
+    np.testing.assert_allclose(st.params, ref.params[last], rtol=REL)
+    np.testing.assert_allclose(st.bse_params, ref.bse[last], rtol=REL)
+    np.testing.assert_allclose(st.tvalues, ref.tvalues[last], rtol=REL)
+    np.testing.assert_allclose(st.pvalues, ref.pvalues[last], rtol=1e-8)  # tail areas of ~1e-3 and below
+    np.testing.assert_allclose(st.conf_int(0.9), ref.conf_int(0.1)[last], rtol=REL)
+    row = gdfit.linest(y, X)[0]
+    np.testing.assert_array_equal(linest_order(row, True), st.params)

@@ -9,6 +9,8 @@ import statsmodels.api as sm
 
 import gdfit
 from gdfit.core.data import InputError, OptionError
+from gdfit.core.leastsq.linest import linest_dataset
+from gdfit.core.leastsq.toolpak import toolpak_regression
 
 REL = 1e-10
 COEF_HEADER = [None, "Coefficients", "Standard Error", "t Stat", "P-value", "Lower 95%", "Upper 95%"]
@@ -198,3 +200,16 @@ def test_standard_residuals_as_reverse_engineered_from_excel_2013():
     std = [r[3] for r in rows[24:]]
     for got, text in zip(std[:2] + std[-2:], ["0.4154", "-1.0516", "0.2726", "-1.1944"]):
         _check_printed(got, text)
+
+
+@pytest.mark.parametrize("const", [True, False])
+def test_the_typed_result_holds_the_numbers_its_rows_show(const):
+    X, y = _data(5)
+    result = toolpak_regression(linest_dataset(y, X, const), const=const, confidence=0.9, labels=["a", "b", "c"])
+    rows = gdfit.regression_output(y, X, const=const, confidence=0.9, labels=["a", "b", "c"], residuals=True)
+    assert result.rows(residuals=True) == rows
+    st = result.stats
+    assert [rows[4][1], rows[6][1], rows[12][2]] == [st.rsquared, st.se_y, st.ss_resid]
+    coefficients = [row[1] for row in rows[17:20]] + ([rows[16][1]] if const else [])
+    assert coefficients == list(st.params)  # the Intercept row is first in the block, last in params
+    assert [row[0] for row in rows[16:20]] == ["Intercept", "a", "b", "c"]

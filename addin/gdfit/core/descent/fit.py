@@ -40,14 +40,14 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from gdfit.core.data import OptionError, as_dataset, fit_scaler
+from gdfit.core.data import Dataset, OptionError, as_dataset, check_no_constant, fit_scaler
 from gdfit.core.descent.loop import Context, Outcome, train
 from gdfit.core.descent.losses import get_loss
 from gdfit.core.descent.objective import Problem
 from gdfit.core.descent.optimizers import make_optimizer
 from gdfit.core.descent.options import Settings, check_against_data, check_options
 
-__all__ = ["fit", "FitResult", "ConvergenceWarning"]
+__all__ = ["fit", "fit_dataset", "FitResult", "ConvergenceWarning"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -182,13 +182,47 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     InputError, OptionError
         ValueErrors with a one-line message naming the argument, the value and the fix.
     """
+    _refuse_unknown(unknown)
+    settings, progress = check_options({name: value for name, value in locals().items()
+                                        if name in OPTION_NAMES})
+    data = as_dataset(X, y, fit_intercept=settings.fit_intercept, moments=True)
+    best = _fit_data(data, settings, progress)
+    _warn_unconverged(best)
+    return best
+
+
+def fit_dataset(data: Dataset, **options: Any) -> FitResult:
+    """:func:`fit` on data already validated by ``as_dataset(X, y, fit_intercept=..., moments=True)``
+    (or :func:`~gdfit.core.leastsq.linest.linest_dataset` with ``moments=True``).
+
+    ``options`` are :func:`fit`'s keyword options with the same defaults; ``fit_intercept`` must be
+    the one the data were validated for. The checks that need the data (a constant column beside
+    the intercept, ``batch_size`` against the rows, ``init`` against the columns) are made here.
+    """
+    _refuse_unknown({name: value for name, value in options.items() if name not in OPTION_NAMES})
+    settings, progress = check_options({**OPTION_DEFAULTS, **options})
+    best = _fit_data(data, settings, progress)
+    _warn_unconverged(best)
+    return best
+
+
+def _refuse_unknown(unknown: dict[str, Any]) -> None:
     if unknown:
         valid = ", ".join(OPTION_NAMES)
         raise OptionError(f"Unknown option(s) {', '.join(map(repr, unknown))}; the options of fit "
                           f"are {valid}.")
-    settings, progress = check_options({name: value for name, value in locals().items()
-                                        if name in OPTION_NAMES})
-    data = as_dataset(X, y, fit_intercept=settings.fit_intercept, reject_constant=True, moments=True)
+
+
+def _warn_unconverged(best: FitResult) -> None:
+    if not best.converged and best.stop != "max_iter0":
+        # stacklevel 3: the warning points at the caller of fit / fit_dataset
+        warnings.warn(best.message, ConvergenceWarning, stacklevel=3)
+
+
+def _fit_data(data: Dataset, settings: Settings, progress: Callable | None) -> FitResult:
+    """Every start of the descent on validated data; the best (lowest loss) with all starts."""
+    if settings.fit_intercept:
+        check_no_constant(data)
     check_against_data(settings, data.n, data.p)
     scaler = fit_scaler(data.X, fit_intercept=settings.fit_intercept, mode=settings.scale,
                         moments=data.moments)
@@ -198,8 +232,6 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     best = min(results, key=lambda r: r.loss)
     if settings.n_starts > 1:
         best = replace(best, starts=tuple(results))
-    if not best.converged and best.stop != "max_iter0":
-        warnings.warn(best.message, ConvergenceWarning, stacklevel=2)
     return best
 
 
@@ -254,6 +286,7 @@ def _result(ctx: Context, out: Outcome, labels: tuple[str, ...], seconds: float)
         n_updates=out.n_updates, stop=out.stop, seconds=seconds)
 
 
-#: The keyword options of :func:`fit`, in signature order.
-OPTION_NAMES: tuple[str, ...] = tuple(name for name, p in inspect.signature(fit).parameters.items()
-                                      if p.kind is p.KEYWORD_ONLY)
+#: The keyword options of :func:`fit`, in signature order, and their defaults.
+OPTION_DEFAULTS: dict[str, Any] = {name: p.default for name, p in inspect.signature(fit).parameters.items()
+                                   if p.kind is p.KEYWORD_ONLY}
+OPTION_NAMES: tuple[str, ...] = tuple(OPTION_DEFAULTS)

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from gdfit.core.data import Dataset, as_dataset
+from gdfit.core.data import Dataset, as_dataset, design
 from gdfit.core.leastsq import precise
 
-__all__ = ["OLSResult", "closed_form", "least_squares", "COLLINEAR_TOL"]
+__all__ = ["OLSResult", "closed_form", "least_squares", "factor_order", "COLLINEAR_TOL"]
 
 #: A column whose part not explained by the earlier columns is smaller than this fraction of its
 #: own size is treated as a linear combination of them and dropped (coefficient 0), as Excel does.
@@ -78,9 +78,15 @@ class OLSResult:
         return np.append(self.coef, self.intercept) if self.fit_intercept else self.coef.copy()
 
 
-def _independent_columns(A: np.ndarray, tol: float) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """Columns kept after dropping, left to right, those dependent on earlier ones; and their QR."""
-    keep = [j for j in range(A.shape[1]) if np.any(A[:, j])]
+def factor_order(p: int, fit_intercept: bool) -> list[int]:
+    """The order in which the columns of ``design(X, fit_intercept)`` are factored: the intercept
+    first, so that a constant X column is the one dropped (as Excel does), then X's columns."""
+    return [p, *range(p)] if fit_intercept else list(range(p))
+
+
+def _independent_columns(A: np.ndarray, tol: float, order: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Columns kept, in ``order``, after dropping those dependent on columns before them; and their QR."""
+    keep = [j for j in order if np.any(A[:, j])]
     size = np.linalg.norm(A, axis=0)
     while True:
         if not keep:
@@ -137,20 +143,18 @@ def closed_form(X: Any, y: Any, fit_intercept: bool = True) -> OLSResult:
         as Excel's LINEST does), residuals and sums of squares.
     """
     data = X if isinstance(X, Dataset) else as_dataset(X, y, fit_intercept=fit_intercept)
-    n, p = data.X.shape
-    # The intercept column goes first so that a constant X column is the one dropped.
-    A = np.column_stack([np.ones(n), data.X]) if fit_intercept else data.X
+    p = data.p
+    A = design(data.X, fit_intercept)  # columns of [coef..., intercept]
     col_scale = precise.power_of_two_scale(A, axis=0) if A.shape[1] else np.ones(0)
     y_scale = float(precise.power_of_two_scale(data.y)[0])
     A_s = A * col_scale
     b_s = data.y * y_scale
-    keep, Q, R = _independent_columns(A_s, COLLINEAR_TOL)
+    keep, Q, R = _independent_columns(A_s, COLLINEAR_TOL, factor_order(p, fit_intercept))
     x_s, r_s, steps = least_squares(A_s[:, keep], b_s, Q, R)
     params = np.zeros(A.shape[1])
     params[keep] = x_s * col_scale[keep] / y_scale
     residuals = r_s / y_scale
-    offset = int(fit_intercept)
-    dropped = tuple(j - offset for j in range(offset, A.shape[1]) if j not in keep)
-    return OLSResult(coef=params[offset:], intercept=float(params[0]) if fit_intercept else 0.0,
+    dropped = tuple(j for j in range(p) if j not in keep)
+    return OLSResult(coef=params[:p], intercept=float(params[p]) if fit_intercept else 0.0,
                      rank=len(keep), dropped=dropped, fitted=data.y - residuals, residuals=residuals,
                      y=data.y, fit_intercept=fit_intercept, labels=data.labels, refinement_steps=steps)

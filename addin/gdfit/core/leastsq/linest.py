@@ -3,18 +3,25 @@
 Excel's argument order (``known_y`` first); the statistics can be computed at the least-squares
 solution or at any coefficient vector (a gradient-descent or Solver answer) and themselves live in
 :mod:`gdfit.core.leastsq.statistics`. The ToolPak's block is :mod:`gdfit.core.leastsq.toolpak`.
+
+gdfit orders a parameter vector as the columns of X, then the intercept; LINEST lists the
+coefficients from the last column to the first, then the intercept. :func:`linest_order` is the
+one place that converts between the two.
 """
 from __future__ import annotations
 
 from numbers import Real
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 import numpy as np
 
 from gdfit.core.data import Dataset, InputError, OptionError, as_dataset
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 
-__all__ = ["linest", "regression_stats", "linest_dataset", "excel_flag", "RegressionStats"]
+__all__ = ["linest", "regression_stats", "linest_dataset", "linest_order", "linest_block", "excel_flag",
+           "RegressionStats"]
+
+T = TypeVar("T")
 
 _REF = "Excel's LINEST would show #REF!"
 
@@ -35,12 +42,45 @@ def _shape(values: Any, arg: str) -> tuple[int, ...]:
         raise InputError(f"{arg} must be a rectangular range of numbers; rows have different lengths.") from None
 
 
-def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True) -> Dataset:
+def linest_order(values: Sequence[T] | np.ndarray, const: bool) -> list[T]:
+    """Reorder a parameter vector between gdfit's order and LINEST's, either way.
+
+    gdfit: the coefficients in X's column order, then the intercept when ``const``. LINEST: the
+    coefficients from the last column to the first, then the intercept. The map is its own
+    inverse, so it reads LINEST's row back as well as it writes it. Names convert like numbers.
+    """
+    items = list(values)
+    coefficients, intercept = (items[:-1], items[-1:]) if const else (items, [])
+    return coefficients[::-1] + intercept
+
+
+def linest_block(st: RegressionStats, stats: bool = True) -> np.ndarray:
+    """The array LINEST returns for ``st``: 1 row, or 5 rows with ``stats``; NaN where Excel shows #N/A.
+
+    Rows: coefficients and standard errors in LINEST's order (the intercept slot holds 0 and
+    #N/A without a constant); r², se_y; F, df; ss_reg, ss_resid. Error values (division by zero
+    degrees of freedom, F of a perfect fit) are NaN too.
+    """
+    width = max(st.k + 1, 2 if stats else 1)
+    block = np.full((5 if stats else 1, width), np.nan)
+    block[0, :st.k + 1] = linest_order(np.append(st.coef, st.intercept), const=True)
+    if stats:
+        block[1, :st.k + 1] = linest_order(np.append(st.bse, st.bse_intercept), const=True)
+        block[2, :2] = st.rsquared, st.se_y
+        block[3, :2] = st.fvalue, st.df_resid
+        block[4, :2] = st.ss_reg, st.ss_resid
+    block[~np.isfinite(block)] = np.nan
+    return block
+
+
+def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True, *,
+                   moments: bool = False) -> Dataset:
     """Validate LINEST-style inputs and return them as one Dataset (variables as columns).
 
     Like Excel: ``known_y`` in one column means each column of ``known_x`` is a variable; in one
     row, each row of ``known_x`` is a variable. ``known_x`` omitted (None) means 1, 2, ..., n.
-    Sizes that do not match raise :class:`InputError` (Excel shows #REF!).
+    Sizes that do not match raise :class:`InputError` (Excel shows #REF!). ``moments=True``
+    gathers the column statistics gradient descent starts from (see :func:`as_dataset`).
     """
     y_shape = _shape(known_y, "known_y")
     is_row = len(y_shape) == 2 and y_shape[0] == 1 and y_shape[1] > 1
@@ -58,7 +98,7 @@ def linest_dataset(known_y: Any, known_x: Any = None, const: bool = True) -> Dat
         what = "a row of" if is_row else "a column of"
         raise InputError(f"known_x has {x_shape[0]} {'values' if is_row else 'rows'} but known_y is {what} {n}; "
                          f"{_REF}. Select ranges with the same number of {'columns' if is_row else 'rows'}.")
-    return as_dataset(known_x, y, fit_intercept=const, x_name="known_x", y_name="known_y")
+    return as_dataset(known_x, y, fit_intercept=const, moments=moments, x_name="known_x", y_name="known_y")
 
 
 def regression_stats(known_y: Any, known_x: Any = None, coef: Any = None, intercept: Any = None,
@@ -81,8 +121,9 @@ def regression_stats(known_y: Any, known_x: Any = None, coef: Any = None, interc
     -------
     RegressionStats
         ``coef, intercept, bse, bse_intercept, rsquared, rsquared_adj, multiple_r, se_y, fvalue,
-        f_pvalue, df_model, df_resid, ss_reg, ss_resid, ss_total, tvalues, pvalues, conf_int()``
-        and ``linest_block()``. ``ss_reg`` is ``ss_total - ss_resid`` at the given vector.
+        f_pvalue, df_model, df_resid, ss_reg, ss_resid, ss_total, params, tvalues, pvalues,
+        conf_int()``; :func:`linest_block` lays them out as LINEST. ``ss_reg`` is
+        ``ss_total - ss_resid`` at the given vector.
     """
     const = excel_flag("const", const, True)
     return stats_at(linest_dataset(known_y, known_x, const), coef, intercept, const=const)
@@ -112,4 +153,4 @@ def linest(known_y: Any, known_x: Any = None, const: Any = True, stats: Any = Fa
         earlier columns gets coefficient 0 and se 0, and is not counted in ``df``.
     """
     result = regression_stats(known_y, known_x, const=const)
-    return result.linest_block(stats=excel_flag("stats", stats, False))
+    return linest_block(result, stats=excel_flag("stats", stats, False))

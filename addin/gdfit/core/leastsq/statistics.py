@@ -27,9 +27,9 @@ import numpy as np
 from scipy import special  # not scipy.stats: the t and F functions it calls, without its ~0.4 s import
 from scipy.linalg import solve_triangular
 
-from gdfit.core.data import Dataset, InputError, OptionError
+from gdfit.core.data import Dataset, InputError, OptionError, design
 from gdfit.core.leastsq import precise
-from gdfit.core.leastsq.closed_form import closed_form
+from gdfit.core.leastsq.closed_form import closed_form, factor_order
 
 __all__ = ["RegressionStats", "stats_at"]
 
@@ -131,13 +131,13 @@ class RegressionStats:
 
     @property
     def params(self) -> np.ndarray:
-        """Intercept (when fitted) then the coefficients: the ToolPak's row order."""
-        return np.concatenate([[self.intercept], self.coef]) if self.const else self.coef.copy()
+        """Coefficients followed by the intercept (when fitted), as ``FitResult.params``."""
+        return np.append(self.coef, self.intercept) if self.const else self.coef.copy()
 
     @property
     def bse_params(self) -> np.ndarray:
         """Standard errors in the order of :attr:`params`."""
-        return np.concatenate([[self.bse_intercept], self.bse]) if self.const else self.bse.copy()
+        return np.append(self.bse, self.bse_intercept) if self.const else self.bse.copy()
 
     @cached_property
     def tvalues(self) -> np.ndarray:
@@ -157,33 +157,12 @@ class RegressionStats:
         half = q * self.bse_params
         return np.column_stack([self.params - half, self.params + half])
 
-    def linest_block(self, stats: bool = True) -> np.ndarray:
-        """The array LINEST returns: 1 row, or 5 rows with ``stats``; NaN where Excel shows #N/A.
-
-        Coefficients are in reverse column order, the intercept last. Error values (division by
-        zero degrees of freedom, F of a perfect fit) are NaN too.
-        """
-        width = max(self.k + 1, 2 if stats else 1)
-        block = np.full((5 if stats else 1, width), np.nan)
-        block[0, :self.k + 1] = np.append(self.coef[::-1], self.intercept)
-        if stats:
-            block[1, :self.k + 1] = np.append(self.bse[::-1], self.bse_intercept)
-            block[2, :2] = self.rsquared, self.se_y
-            block[3, :2] = self.fvalue, self.df_resid
-            block[4, :2] = self.ss_reg, self.ss_resid
-        block[~np.isfinite(block)] = np.nan
-        return block
-
 
 def _ratio(a: float, b: float) -> float:
     """``a / b`` with Excel's error values mapped to NaN (0/0) or ±inf (x/0)."""
     if b == 0:
         return math.nan if a == 0 else math.copysign(math.inf, a)
     return a / b
-
-
-def _design(X: np.ndarray, const: bool) -> np.ndarray:
-    return np.column_stack([np.ones(X.shape[0]), X]) if const else X
 
 
 def _inverse_gram_diagonal(A: np.ndarray) -> np.ndarray:
@@ -238,11 +217,15 @@ def stats_at(data: Dataset, coef: Any = None, intercept: Any = None, *, const: b
         fitted = data.X @ w + b
         ss_resid = _fsum_squares(data.y - fitted)
     kept = [j for j in range(data.p) if j not in ols.dropped]
-    diag = _inverse_gram_diagonal(_design(data.X[:, kept], const))
+    A = design(data.X[:, kept], const)
+    # Factored in the closed form's column order: the same R, so the same last digits.
+    order = factor_order(len(kept), const)
+    diag = np.empty(A.shape[1])  # [kept coef..., intercept]
+    diag[order] = _inverse_gram_diagonal(A[:, order])
     se_y = math.sqrt(ss_resid / ols.df_resid) if ols.df_resid > 0 else math.nan
     bse = np.zeros(data.p)
-    bse[kept] = se_y * np.sqrt(diag[int(const):])
-    bse_b = se_y * math.sqrt(diag[0]) if const else math.nan
+    bse[kept] = se_y * np.sqrt(diag[:len(kept)])
+    bse_b = se_y * math.sqrt(diag[-1]) if const else math.nan
     return RegressionStats(coef=np.array(w, dtype=np.float64), intercept=float(b), bse=bse,
                            bse_intercept=bse_b, const=const, dropped=ols.dropped, ss_resid=ss_resid,
                            ss_total=ols.ss_total, y=data.y, fitted=np.asarray(fitted), labels=data.labels)

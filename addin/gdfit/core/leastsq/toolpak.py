@@ -3,6 +3,7 @@ any coefficient vector, with the optional RESIDUAL and PROBABILITY OUTPUT tables
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from numbers import Real
 from typing import Any, Sequence
 
@@ -12,24 +13,49 @@ from gdfit.core.data import Dataset, InputError, OptionError
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 
-__all__ = ["regression_output"]
+__all__ = ["regression_output", "toolpak_regression", "ToolPakRegression", "toolpak_order"]
 
 
-def _names(data: Dataset, known_x: Any, labels: Any) -> tuple[list[str], str | None]:
-    """X row names for the ToolPak table, and the y label when one is known."""
-    if labels is None or labels is False:
-        return [f"X Variable {j + 1}" for j in range(data.p)], None
-    if labels is True:
-        if getattr(known_x, "columns", None) is None:
-            raise InputError("labels=True needs known_x as a DataFrame with column names; "
-                             "pass a list of names instead.")
-        return list(data.labels), (data.y_label if data.y_label != "y" else None)
+@dataclass(frozen=True)
+class ToolPakRegression:
+    """The ToolPak's Regression output as numbers: its statistics, X row names and confidence level.
+
+    Every number of the block is a field of :attr:`stats` ("R Square" is ``stats.rsquared``, the
+    Residual SS ``stats.ss_resid``, the Coefficients column ``stats.params`` in gdfit's order);
+    :meth:`rows` lays them out as the ToolPak does.
+    """
+
+    stats: RegressionStats
+    confidence: float
+    names: tuple[str, ...]
+    y_label: str | None = None
+
+    def rows(self, residuals: bool = False, standardized: bool = False,
+             probability: bool = False) -> list[list[Any]]:
+        """The SUMMARY OUTPUT rows, with the RESIDUAL and PROBABILITY OUTPUT blocks when asked
+        (see :func:`regression_output`); every row 9 cells wide."""
+        rows = _summary_rows(self.stats, self.confidence, list(self.names))
+        if residuals or standardized or probability:
+            rows += _observation_rows(self.stats, bool(residuals or standardized), bool(standardized),
+                                      bool(probability), self.y_label)
+        return [row + [None] * (9 - len(row)) for row in rows]
+
+
+def toolpak_order(values: np.ndarray, const: bool) -> np.ndarray:
+    """gdfit's parameter order to the ToolPak's rows: the intercept (last in gdfit's) first."""
+    return np.roll(values, 1, axis=0) if const else values
+
+
+def _x_names(data: Dataset, labels: Any) -> tuple[str, ...]:
+    """The X row names: "X Variable 1..k" for None, else one given name per X column."""
+    if labels is None:
+        return tuple(f"X Variable {j + 1}" for j in range(data.p))
     if isinstance(labels, str) or not isinstance(labels, Sequence):
         raise InputError(f"labels must be True, None or a list of names; got {labels!r}.")
     if len(labels) != data.p:
         raise InputError(f"labels has {len(labels)} name(s) but known_x has {data.p} column(s); "
                          "give one name per X column.")
-    return [str(v) for v in labels], None
+    return tuple(str(v) for v in labels)
 
 
 def _check_confidence(confidence: Any) -> float:
@@ -38,6 +64,16 @@ def _check_confidence(confidence: Any) -> float:
         raise OptionError(f"The 'confidence' option must be a number between 0 and 1 (e.g. 0.95 for 95%); "
                           f"got {confidence!r}.")
     return float(confidence)
+
+
+def toolpak_regression(data: Dataset, *, const: bool = True, confidence: Any = 0.95, labels: Any = None,
+                       y_label: str | None = None, coef: Any = None, intercept: Any = None) -> ToolPakRegression:
+    """The ToolPak's Regression on validated ``data`` (from :func:`linest_dataset` or ``as_dataset``
+    with ``fit_intercept=const``); the arguments are those of :func:`regression_output`, ``labels``
+    a list of names or None, ``y_label`` the response's name for the residual headers."""
+    c = _check_confidence(confidence)
+    names = _x_names(data, labels)
+    return ToolPakRegression(stats_at(data, coef, intercept, const=const), c, names, y_label)
 
 
 def regression_output(known_y: Any, known_x: Any = None, const: Any = True, confidence: Any = 0.95,
@@ -77,13 +113,17 @@ def regression_output(known_y: Any, known_x: Any = None, const: Any = True, conf
     const = excel_flag("const", const, True)
     c = _check_confidence(confidence)
     data = linest_dataset(known_y, known_x, const)
-    names, y_label = _names(data, known_x, labels)
-    st = stats_at(data, coef, intercept, const=const)
-    rows = _summary_rows(st, c, names)
-    if residuals or standardized or probability:
-        rows += _observation_rows(st, bool(residuals or standardized), bool(standardized),
-                                  bool(probability), y_label)
-    return [row + [None] * (9 - len(row)) for row in rows]
+    y_label = None
+    if labels is True:
+        if getattr(known_x, "columns", None) is None:
+            raise InputError("labels=True needs known_x as a DataFrame with column names; "
+                             "pass a list of names instead.")
+        labels, y_label = list(data.labels), (data.y_label if data.y_label != "y" else None)
+    elif labels is False:
+        labels = None
+    result = toolpak_regression(data, const=const, confidence=c, labels=labels, y_label=y_label,
+                                coef=coef, intercept=intercept)
+    return result.rows(residuals, standardized, probability)
 
 
 def _summary_rows(st: RegressionStats, c: float, names: list[str]) -> list[list[Any]]:
@@ -105,7 +145,7 @@ def _summary_rows(st: RegressionStats, c: float, names: list[str]) -> list[list[
     table = np.column_stack([st.params, st.bse_params, st.tvalues, st.pvalues, ci95, cic])
     if not st.const:
         rows.append(["Intercept", 0.0] + [math.nan] * 7)
-    for name, values in zip((["Intercept"] if st.const else []) + names, table):
+    for name, values in zip((["Intercept"] if st.const else []) + names, toolpak_order(table, st.const)):
         rows.append([name] + [float(v) for v in values])
     return rows
 

@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from gdfit.core.data import OptionError, check_choice, check_int, check_positive
+from gdfit.core.data import Dataset, OptionError, check_choice, check_int, check_positive
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.solver import grg
 from gdfit.core.solver.answer_report import answer_report, cells_for
 
-__all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve"]
+__all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve", "solve_dataset"]
 
 SOLVER_LABEL = "Solver-equivalent (GRG-like, Excel defaults)"
 
@@ -142,7 +142,18 @@ def solve(known_y: Any, known_x: Any = None, *, const: Any = True, start: Any = 
         :meth:`SolverResult.answer_report`.
     """
     const = excel_flag("const", const, True)
-    data = linest_dataset(known_y, known_x, const)
+    return solve_dataset(linest_dataset(known_y, known_x, const), const=const, start=start,
+                         derivatives=derivatives, scaling=scaling, assume_nonnegative=assume_nonnegative,
+                         convergence=convergence, precision=precision, max_iter=max_iter,
+                         max_time=max_time, cells=cells)
+
+
+def solve_dataset(data: Dataset, *, const: bool = True, start: Any = None, derivatives: str = "forward",
+                  scaling: bool = True, assume_nonnegative: bool = True, convergence: float = 1e-4,
+                  precision: float = 1e-6, max_iter: int | None = None, max_time: float | None = None,
+                  cells: dict[str, Any] | None = None) -> SolverResult:
+    """:func:`solve` on data already validated (by :func:`linest_dataset`, or ``as_dataset`` with
+    ``fit_intercept=const``); the options are :func:`solve`'s and are checked here."""
     opts = _options(data.p, const, start, derivatives, scaling, assume_nonnegative, convergence,
                     precision, max_iter, max_time)
     X, y = data.X, data.y

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from gdfit.core.compare import compare
+from gdfit.core.compare import compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.datasets import ad_spend
 from gdfit.report.a1 import col_letter
@@ -39,11 +39,11 @@ def _blank_timing_lines(report: Report) -> None:
 def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, title: str,
                    reproducible: bool = False, const: bool = True, **fit_options: Any):
     """A ``Data`` sheet holding ``frame`` and the training report on it; also the comparison."""
-    cmp = compare(frame[y], frame[x], const=const, solver_options={"start": lesson_start(len(x), const)},
-                  **fit_options)
+    data = as_dataset(frame[x], frame[y], fit_intercept=const, moments=True)
+    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(len(x), const)},
+                          **fit_options)
     if reproducible:
         cmp = _without_timings(cmp)
-    data = as_dataset(frame[x], frame[y], fit_intercept=const)
     sheet = data_sheet(frame[x + [y]], table, title)
     first, last = sheet.tables[0].first_data_row, sheet.tables[0].rect.max_row
     block = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from gdfit.core.compare import Comparison
+from gdfit.core.leastsq.linest import linest_order
 from gdfit.report.a1 import cell_a1
 from gdfit.report.model import (
     ArrayFormula,
@@ -87,7 +88,8 @@ def formula_sheet(cmp: Comparison, source: DataSource) -> SheetSpec:
 def _linest_block(sheet: SheetSpec, cmp: Comparison, source: DataSource, refs: Mapping[str, Ref],
                   top: int) -> None:
     const, k = cmp.closed.fit_intercept, len(source.x)
-    header = [f"slope ({label})" for label in reversed(source.labels)] + ["intercept"]
+    # LINEST's columns always end with the intercept slot (0 without a constant).
+    header = linest_order([*(f"slope ({label})" for label in source.labels), "intercept"], True)
     labels = ["coefficients", "standard errors", "R², se(y)", "F, df", "SS reg, SS resid"]
     sheet.notes.append(Note(f"A{top - 1}", f"=LINEST(y, x, {str(const).upper()}, TRUE), live",
                             "heading", span=k + 2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gdfit.core.compare import Comparison
 from gdfit.core.data import Dataset
-from gdfit.core.leastsq.toolpak import regression_output
+from gdfit.core.leastsq.toolpak import toolpak_regression
 from gdfit.report.a1 import col_letter
 from gdfit.report.model import CellValue, ChartSpec, ColumnRef, PageSetup, SeriesSpec, SheetSpec, Table
 from gdfit.sheets.training.source import NUMBER, DataSource
@@ -19,8 +19,8 @@ def regression_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> Shee
     """The ToolPak-equivalent SUMMARY OUTPUT with residual and probability output, and the
     Line Fit Plot with the gradient-descent and closed-form lines."""
     const = cmp.closed.fit_intercept
-    rows = regression_output(data.y, data.X, const=const, labels=list(source.labels),
-                             residuals=True, standardized=True, probability=True)
+    rows = toolpak_regression(data, const=const, labels=list(source.labels)).rows(
+        residuals=True, standardized=True, probability=True)
     # Fixed widths, as the ToolPak leaves them: General then shows as many digits as fit.
     widths = {col_letter(c): 13.0 for c in range(2, _SUMMARY_WIDTH + 1)}
     sheet = SheetSpec(SHEET, page=PageSetup(), column_widths={"A": 20.0, **widths})
