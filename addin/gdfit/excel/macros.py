@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
-from gdfit.core.compare import compare_dataset
+from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.core.descent.fit import ConvergenceWarning
 from gdfit.excel import convert
-from gdfit.excel.selection import DataRanges, choose_ranges, read_data
+from gdfit.excel.selection import DataRanges, choose_ranges, read_ranges
 from gdfit.excel.settings import SETTINGS_RANGE, SETTINGS_SHEET, TrainSettings, parse_settings, settings_sheet
 from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_available
 from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
@@ -31,7 +30,7 @@ class TrainOutcome:
     """What a Train run fitted and drew."""
 
     ranges: DataRanges
-    comparison: Any
+    comparison: Comparison
     drawn: LiveResult
     excel_solver: str | None  # Excel's Solver's message (or why it failed); None: no Solver here
 
@@ -74,7 +73,7 @@ def _report(book, status: StatusBar, com: bool):
     """Everything computed and laid out before the book is touched."""
     settings = _settings(book)
     ranges = choose_ranges(book, settings, _gdfit_sheets(book))
-    frame, y, source = read_data(book, ranges)
+    frame, y, source = read_ranges(book, ranges)
     options = (settings or TrainSettings()).fit_options()
     const = options.pop("const")
     data = as_dataset(frame, y, fit_intercept=const, moments=True, x_name="the x cells", y_name="the y cells")

@@ -19,7 +19,7 @@ from gdfit.report.a1 import Rect, a1_range, cell_a1, parse_cell, quote_sheet
 from gdfit.report.model import RangeRef
 from gdfit.sheets.training.source import DataSource, adjacent_block
 
-__all__ = ["DataRanges", "choose_ranges", "read_data", "parse_areas"]
+__all__ = ["DataRanges", "choose_ranges", "read_ranges", "parse_areas"]
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
-def read_data(book, ranges: DataRanges) -> tuple[pd.DataFrame, pd.Series, DataSource]:
+def read_ranges(book, ranges: DataRanges) -> tuple[pd.DataFrame, pd.Series, DataSource]:
     """The numbers to fit and where they live (for the report's formulas and charts)."""
     k = len(ranges.x)
     defaults = ["x"] if k == 1 else [f"x{j + 1}" for j in range(k)]

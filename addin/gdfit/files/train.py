@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from gdfit.core.compare import compare_dataset
+from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.files.book import BookError, find_data, load_book, mark_owned, read_range, read_region, unkept_parts
 from gdfit.render.xlsx import render_workbook, save_workbook
@@ -32,7 +32,7 @@ class TrainResult:
 
     output: Path
     sheets: list[str]
-    comparison: Any
+    comparison: Comparison
     not_kept: list[str] = field(default_factory=list)
 
 

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from gdfit.core.data import Dataset, OptionError, as_dataset, check_no_constant, fit_scaler
-from gdfit.core.descent.loop import Context, Outcome, train
+from gdfit.core.descent.loop import Context, Outcome, descend
 from gdfit.core.descent.losses import get_loss
 from gdfit.core.descent.objective import Problem
 from gdfit.core.descent.optimizers import make_optimizer
@@ -262,7 +262,7 @@ def _fit_one(problem: Problem, settings: Settings, labels: tuple[str, ...], k: i
     opt = make_optimizer(settings.optimizer, momentum=settings.momentum, beta1=settings.beta1,
                          beta2=settings.beta2, eps=settings.eps)
     ctx = Context.build(problem, settings, opt, rng, theta0, progress, clock)
-    out = train(ctx, theta0)
+    out = descend(ctx, theta0)
     return _result(ctx, out, labels, time.perf_counter() - clock)
 
 

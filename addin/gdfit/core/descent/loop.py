@@ -29,7 +29,7 @@ from gdfit.core.descent.schedules import (
 )
 from gdfit.core.descent.trace import Row, Trace
 
-__all__ = ["Context", "Outcome", "train"]
+__all__ = ["Context", "Outcome", "descend"]
 
 EXPLODE = 1e6  # a loss this many times the first, and still growing, has diverged
 
@@ -147,7 +147,7 @@ class Outcome:
     trace: Trace
 
 
-def train(ctx: Context, theta0: np.ndarray) -> Outcome:
+def descend(ctx: Context, theta0: np.ndarray) -> Outcome:
     """Run one start from ``theta0`` until a stopping rule holds."""
     st = State(theta0, ctx.opt.init(theta0), ctx.value0, ctx.grad0, ctx.base_lr,
                best=(ctx.value0, theta0, ctx.grad0), plateau=Plateau(ctx.value0, 0))
