@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-
 from common import Result, limited, make_problem, median_seconds, print_table, relative_gap, threads
 
 import gdfit

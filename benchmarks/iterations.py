@@ -7,7 +7,6 @@ closed form (and the run must end converged, at least as close).
 from __future__ import annotations
 
 import numpy as np
-
 from common import Result, print_table, relative_gap
 
 import gdfit

@@ -18,7 +18,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 from common import Result, print_table
 
 GOAL = 3.0

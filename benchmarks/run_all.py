@@ -10,18 +10,16 @@ import argparse
 import platform
 import time
 
-import numpy as np
-
-from common import limited, print_table, threads
-
 import full_batch
 import iterations
 import memory
+import numpy as np
 import solver
 import startup
 import stochastic
 import workbook
 import worksheet
+from common import limited, print_table, threads
 
 
 def main() -> None:

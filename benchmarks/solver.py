@@ -7,10 +7,8 @@ it: central derivatives and the largest Convergence in 1e-4, 1e-5, ... 1e-12 tha
 """
 from __future__ import annotations
 
-
 import numpy as np
-
-from common import Result, limited, median_seconds, print_table, relative_gap, threads, run_script
+from common import Result, limited, median_seconds, relative_gap, run_script
 
 import gdfit
 

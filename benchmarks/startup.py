@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Callable
 
 import openpyxl
-
 from common import Result, print_table
 
 import gdfit

@@ -13,7 +13,6 @@ import argparse
 import warnings
 
 import numpy as np
-
 from common import Result, limited, make_problem, median_seconds, print_table, threads
 
 import gdfit

@@ -13,8 +13,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-
-from common import ROOT, Result, limited, median_seconds, print_table, threads, run_script
+from common import ROOT, Result, limited, median_seconds, run_script
 
 from gdfit.files.train import train_book
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-
-from common import Result, limited, median_seconds, print_table, relative_gap, threads, run_script
+from common import Result, limited, median_seconds, relative_gap, run_script
 
 import gdfit
 from gdfit.core.leastsq.linest import linest_block, linest_dataset, regression_stats

@@ -4,7 +4,8 @@ import pytest
 from gdfit.render import live, live_chart
 from gdfit.render.live import frozen_part, render_book
 from gdfit.render.live_chart import points
-from gdfit.report.model import LayoutError, typed_literal
+from gdfit.report.cells import typed_literal
+from gdfit.report.model import LayoutError
 from gdfit.report.solver_model import solver_names
 from tests.excel.backends import Backend, owner_name, payload
 from tests.render.sample import FORMULA_LIKE, X, Y, sample_report

@@ -3,18 +3,8 @@ import pytest
 
 from gdfit.report.a1 import Rect
 from gdfit.report.layout import validate
-from gdfit.report.model import (
-    CellRef,
-    ColumnRef,
-    Formula,
-    LayoutError,
-    Report,
-    SheetSpec,
-    Table,
-    formula_text,
-    renamed,
-    resolve,
-)
+from gdfit.report.model import CellRef, ColumnRef, Formula, LayoutError, Report, SheetSpec, Table
+from gdfit.report.references import formula_text, renamed, resolve
 
 
 def _fit_table(anchor="C5"):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gdfit.report.a1 import Rect, a1_range, cell_a1, col_index, col_letter, parse_cell, text_width
+from gdfit.report.cells import cell_value, is_formula_like, typed_literal
 from gdfit.report.layout import auto_widths, contour_rows, footprints, overlaps, validate
 from gdfit.report.model import (
     PALETTE,
@@ -20,13 +21,9 @@ from gdfit.report.model import (
     SeriesSpec,
     SheetSpec,
     Table,
-    cell_value,
-    formula_text,
-    is_formula_like,
-    resolve,
     series_colors,
-    typed_literal,
 )
+from gdfit.report.references import formula_text, resolve
 
 
 def _report(**sheet_kw):

@@ -18,7 +18,7 @@ from gdfit.excel.selection import DataRanges, choose_ranges, read_ranges
 from gdfit.excel.settings import SETTINGS_RANGE, SETTINGS_SHEET, TrainSettings, parse_settings, settings_sheet
 from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_available
 from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
-from gdfit.report.model import typed_literal
+from gdfit.report.cells import typed_literal
 from gdfit.report.ownership import OWNER_NAME
 from gdfit.sheets.training.report import training_report
 

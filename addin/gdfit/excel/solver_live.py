@@ -13,7 +13,8 @@ from typing import Any
 
 from gdfit.core.solver.solve import MESSAGES
 from gdfit.report.layout import footprints
-from gdfit.report.model import CellRef, Formula, Note, Report, Table, resolve
+from gdfit.report.model import CellRef, Formula, Note, Report, Table
+from gdfit.report.references import resolve
 
 __all__ = ["solver_available", "add_solver_block", "run_excel_solver"]
 

@@ -18,8 +18,9 @@ from gdfit.core.data import as_dataset
 from gdfit.files.book import BookError, find_data, load_book, mark_owned, read_range, read_region, unkept_parts
 from gdfit.render.xlsx import render_workbook, save_workbook
 from gdfit.report.a1 import col_letter
-from gdfit.report.model import RangeRef, renamed
+from gdfit.report.model import RangeRef
 from gdfit.report.ownership import sheet_names_for, unique_table_names
+from gdfit.report.references import renamed
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 

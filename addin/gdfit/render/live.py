@@ -17,19 +17,11 @@ from dataclasses import dataclass, field
 from gdfit.render.live_chart import draw_chart
 from gdfit.render.live_sheets import SheetSwap, owned_names, plan, quiet_screen, uses_com
 from gdfit.report.a1 import Rect, a1_range, col_letter, parse_cell
+from gdfit.report.cells import cell_value, typed_literal
 from gdfit.report.layout import validate
-from gdfit.report.model import (
-    ArrayFormula,
-    FormulaCell,
-    Note,
-    Report,
-    SheetSpec,
-    Table,
-    cell_value,
-    formula_text,
-    typed_literal,
-)
+from gdfit.report.model import ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table
 from gdfit.report.ownership import OWNER_NAME
+from gdfit.report.references import formula_text
 from gdfit.report.solver_model import solver_names
 
 __all__ = ["LiveResult", "render_book", "owned_names", "uses_com", "frozen_part"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from gdfit.report.a1 import Rect, a1_range
-from gdfit.report.model import ChartSpec, Report, ResolvedRange, SeriesSpec, resolve, series_colors
+from gdfit.report.model import ChartSpec, Report, SeriesSpec, series_colors
+from gdfit.report.references import ResolvedRange, resolve
 
 __all__ = ["draw_chart", "split_series", "points"]
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from gdfit.report.model import LayoutError, Report, renamed
+from gdfit.report.model import LayoutError, Report
 from gdfit.report.ownership import sheet_names_for, unique_table_names
+from gdfit.report.references import renamed
 
 __all__ = ["uses_com", "owned_names", "plan", "SheetSwap", "quiet_screen"]
 

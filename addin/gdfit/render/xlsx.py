@@ -23,18 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gdfit.render.xlsx_chart import build_chart
 from gdfit.report.a1 import Rect, a1_range, parse_cell
+from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
-from gdfit.report.model import (
-    ArrayFormula,
-    FormulaCell,
-    LayoutError,
-    Note,
-    Report,
-    SheetSpec,
-    Table,
-    cell_value,
-    formula_text,
-)
+from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
+from gdfit.report.references import formula_text
 from gdfit.report.solver_model import solver_names
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]

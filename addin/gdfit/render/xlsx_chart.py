@@ -15,7 +15,8 @@ from openpyxl.drawing.text import (
     RegularTextRun,
 )
 
-from gdfit.report.model import ChartSpec, Report, SeriesSpec, resolve, series_colors
+from gdfit.report.model import ChartSpec, Report, SeriesSpec, series_colors
+from gdfit.report.references import resolve
 
 __all__ = ["build_chart"]
 

@@ -16,18 +16,8 @@ from gdfit.report.a1 import (
     span_cells,
     text_width,
 )
-from gdfit.report.model import (
-    ArrayFormula,
-    CellValue,
-    ChartSpec,
-    Formula,
-    LayoutError,
-    Report,
-    SheetSpec,
-    Table,
-    formula_text,
-    resolve,
-)
+from gdfit.report.model import ArrayFormula, CellValue, ChartSpec, Formula, LayoutError, Report, SheetSpec, Table
+from gdfit.report.references import formula_text, resolve
 
 __all__ = ["footprints", "overlaps", "auto_widths", "validate", "contour_rows"]
 

@@ -3,7 +3,8 @@
 A ``Report`` is an ordered list of ``SheetSpec``; a sheet holds ``Table``, ``Note``,
 ``FormulaCell`` and ``ChartSpec`` blocks, each with its top-left cell decided here. Charts and
 formulas point into tables through ``ColumnRef`` (a column) and ``CellRef`` (a cell, by row label
-or index and header), or at literal ``RangeRef`` ranges; ``resolve`` turns them into A1 ranges,
+or index and header), or at literal ``RangeRef`` ranges; ``gdfit.report.references.resolve`` turns
+them into A1 ranges,
 so a table can move without breaking what reads it and no builder needs another's row numbers.
 Every positional or textual rule a renderer needs (ranges, colours, which strings must stay
 text) lives here, in ``gdfit.report.layout`` (footprints, overlaps, column widths, ``validate``)
@@ -13,13 +14,10 @@ No I/O, and nothing from openpyxl or xlwings.
 """
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, field, fields, is_dataclass, replace
-from numbers import Real
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Mapping, Sequence, Union
 
-from gdfit.report.a1 import Rect, a1_range, parse_cell, quote_sheet
+from gdfit.report.a1 import Rect, parse_cell
 
 if TYPE_CHECKING:
     from gdfit.report.solver_model import SolverModel
@@ -27,10 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Formula", "ArrayFormula", "ColumnRef", "CellRef", "CellStyle", "RowKey", "RangeRef", "Ref",
     "Table", "Note", "FormulaCell", "CellValue",
-    "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "ResolvedRange",
-    "LayoutError", "resolve", "formula_text", "is_formula_like", "clean_text", "cell_value",
-    "typed_literal",
-    "PALETTE", "series_colors", "renamed",
+    "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "LayoutError",
+    "PALETTE", "series_colors",
 ]
 
 
@@ -294,142 +290,3 @@ def series_colors(chart: ChartSpec) -> list[str]:
 
 
 # ---- references --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResolvedRange:
-    """A rectangle on a named sheet; ``a1`` is the absolute reference charts and formulas use."""
-
-    sheet: str
-    rect: Rect
-
-    @property
-    def a1(self) -> str:
-        return f"{quote_sheet(self.sheet)}!{a1_range(self.rect, absolute=True)}"
-
-
-def resolve(report: Report, ref: Ref) -> ResolvedRange:
-    """The cells ``ref`` points at, e.g. ``'GD'!$B$5:$B$120``."""
-    if isinstance(ref, RangeRef):
-        if not ref.external:
-            report.sheet(ref.sheet)
-        first, _, last = ref.cells.partition(":")
-        (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
-        return ResolvedRange(ref.sheet, Rect(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    table = report.table(ref.sheet, ref.table)
-    if isinstance(ref, CellRef):
-        return ResolvedRange(ref.sheet, table.cell(ref.row, ref.column))
-    col = table.rect.min_col + table.column_index(ref.column)
-    if ref.rows is not None:
-        top_row, bottom_row = (table.first_data_row + table.row_index(row) for row in ref.rows)
-        if bottom_row < top_row or ref.include_header:
-            raise LayoutError(f"column {ref.column!r} of table {table.key!r}: rows {ref.rows} must run "
-                              "downwards, without include_header")
-        return ResolvedRange(ref.sheet, Rect(top_row, col, bottom_row, col))
-    top = table.rect.min_row if ref.include_header else table.first_data_row
-    if top > table.rect.max_row:
-        raise LayoutError(f"table {table.key!r} on {ref.sheet!r} has no rows for {ref.column!r}")
-    return ResolvedRange(ref.sheet, Rect(top, col, table.rect.max_row, col))
-
-
-def formula_text(report: Report, formula: Formula | ArrayFormula, sheet: str | None = None) -> str:
-    """The formula with every ``{key}`` replaced by the A1 range of its reference.
-
-    ``sheet`` is the sheet the formula sits on, when known: a ``CellRef`` spelled without its
-    sheet (``"local"``, ``"relative"``) must then point at that sheet.
-    """
-    text = formula.text
-    for key, ref in formula.refs.items():
-        token = "{" + key + "}"
-        if token not in text:
-            raise LayoutError(f"formula {formula.text!r} does not use its reference {key!r}")
-        text = text.replace(token, _spelled(report, ref, sheet))
-    return text
-
-
-def _spelled(report: Report, ref: Ref, sheet: str | None) -> str:
-    where = resolve(report, ref)
-    if not isinstance(ref, CellRef) or ref.style == "sheet":
-        return where.a1
-    if sheet is not None and ref.sheet != sheet:
-        raise LayoutError(f"a formula on sheet {sheet!r} spells a cell of sheet {ref.sheet!r} without "
-                          "its sheet name; give that CellRef style 'sheet'")
-    return a1_range(where.rect, absolute=ref.style == "local")
-
-
-# ---- cell values and text safety -----------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 (hence xlsx) cannot carry; openpyxl refuses them, Excel would not open them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_TEXT = 32767  # Excel's limit on characters in a cell
-
-
-def is_formula_like(text: str) -> bool:
-    """True if a spreadsheet would take ``text`` for a formula when typed in: keep it text."""
-    return text.startswith(_FORMULA_START)
-
-
-def typed_literal(text: str) -> str:
-    """``text`` as a live renderer must type it into a cell so that it stays text.
-
-    Excel converts what is typed (``Range.Value`` through xlwings included): ``=1+1`` becomes a
-    formula, ``1.5`` a number, ``TRUE`` a boolean, ``1/2`` a date. A leading apostrophe makes
-    any of them literal text and is not part of the value. Files written by openpyxl need no
-    prefix: there the cell type is stored (``data_type = "s"``).
-    """
-    return "'" + clean_text(text)
-
-
-def clean_text(text: str) -> str:
-    """``text`` with line ends as ``\\n``, characters a workbook cannot hold as U+FFFD, cut to
-    Excel's limit. (XML turns a bare CR into LF anyway; doing it here keeps both renderers equal.)
-    """
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL.sub("\ufffd", text)[:MAX_TEXT]
-
-
-def cell_value(value: object) -> tuple[str, object]:
-    """Classify a value as ``(kind, value)`` the way every renderer must write it.
-
-    Kinds: ``blank``, ``bool``, ``number`` (finite float or int), ``error`` (``"#N/A"`` for NaN
-    or infinity: charts skip it, where a zero or a text would distort them), ``text`` (always
-    written as text, even if formula-like), ``formula`` and ``array``.
-    """
-    if value is None:
-        return "blank", None
-    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
-        return "bool", bool(value)
-    if isinstance(value, (Formula, ArrayFormula)):
-        return ("array" if isinstance(value, ArrayFormula) else "formula"), value
-    if isinstance(value, str):
-        return "text", clean_text(value)
-    if isinstance(value, Real) or hasattr(value, "dtype"):  # numpy scalars included
-        number = value if isinstance(value, int) else float(value)
-        return ("number", number) if math.isfinite(number) else ("error", "#N/A")
-    raise TypeError(f"a report cell cannot hold {type(value).__name__} {value!r}")
-
-
-def renamed(report: Report, names: Mapping[str, str]) -> Report:
-    """A copy of ``report`` whose sheets (and every reference to them) are renamed by ``names``.
-
-    Used when a workbook already has a sheet of the user's with a name the report wants.
-    """
-    return _rename(report, names)
-
-
-def _rename(node, names):
-    if isinstance(node, (ColumnRef, CellRef, RangeRef)):
-        return replace(node, sheet=names.get(node.sheet, node.sheet))
-    if isinstance(node, SheetSpec):
-        changed = {f.name: _rename(getattr(node, f.name), names) for f in fields(node)}
-        changed["name"] = names.get(node.name, node.name)
-        return SheetSpec(**changed)
-    if is_dataclass(node) and not isinstance(node, type):
-        return replace(node, **{f.name: _rename(getattr(node, f.name), names) for f in fields(node)
-                                if f.init})
-    if isinstance(node, (list, tuple)):
-        return type(node)(_rename(item, names) for item in node)
-    if isinstance(node, dict):
-        return {key: _rename(value, names) for key, value in node.items()}
-    return node

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gdfit.report.model import Ref, Report, resolve
+from gdfit.report.model import Ref, Report
+from gdfit.report.references import resolve
 
 __all__ = ["SolverModel", "solver_names", "SOLVER_DEFAULTS"]
 

@@ -5,7 +5,8 @@ import pytest
 
 import gdfit
 from gdfit.report.layout import validate
-from gdfit.report.model import Formula, Report, formula_text, renamed, resolve
+from gdfit.report.model import Formula, Report
+from gdfit.report.references import formula_text, renamed, resolve
 from gdfit.report.solver_model import solver_names
 from gdfit.sheets.training.dataset import dataset_report
 
