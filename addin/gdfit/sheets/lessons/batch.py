@@ -10,15 +10,8 @@ from gdfit.core.descent.fit import fit
 from gdfit.core.leastsq.closed_form import closed_form
 from gdfit.datasets import ad_spend
 from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
-from gdfit.sheets.lessons.common import (
-    CHART_ROWS,
-    NUMBER,
-    ad_spend_data,
-    finish_sheet,
-    readme_sheet,
-    ref,
-    with_manifest,
-)
+
+from .common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 
 __all__ = ["METHODS", "EPOCHS", "RATE", "SEEDS", "method_fit", "method_runs", "seed_ensemble",
            "batch_report"]

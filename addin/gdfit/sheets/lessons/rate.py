@@ -9,15 +9,8 @@ import numpy as np
 from gdfit.core.descent.fit import fit
 from gdfit.datasets import ad_spend
 from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
-from gdfit.sheets.lessons.common import (
-    CHART_ROWS,
-    NUMBER,
-    ad_spend_data,
-    finish_sheet,
-    readme_sheet,
-    ref,
-    with_manifest,
-)
+
+from .common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 
 __all__ = ["RATE_RUNS", "rate_runs", "rate_sweep", "learning_rate_report"]
 

@@ -13,14 +13,8 @@ from gdfit.core.surface import choose_levels, contour_lines, slice_surface
 from gdfit.datasets import ad_spend
 from gdfit.report.layout import contour_rows
 from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
-from gdfit.sheets.lessons.common import (
-    NUMBER,
-    ad_spend_data,
-    finish_sheet,
-    readme_sheet,
-    ref,
-    with_manifest,
-)
+
+from .common import NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 
 __all__ = ["STARTS", "RACERS", "TARGET", "start_paths", "race_runs", "iterations_to_target", "surface_report"]
 
