@@ -81,6 +81,18 @@ def test_a_message_is_one_line_starting_with_the_function():
     assert convert.message("GD_FIT", KeyError("k")).startswith("GD_FIT: unexpected KeyError")
 
 
+def test_only_gdfits_own_refusals_are_expected():
+    from gdfit.files.book import BookError
+
+    assert all(convert.expected(e) for e in (InputError("x"), OptionError("x"), BookError("x")))
+    # numpy's own ValueError is a bug in gdfit: it should have been caught and worded
+    numpy_error = ValueError("operands could not be broadcast together with shapes (3,) (4,)")
+    assert not convert.expected(numpy_error) and not convert.expected(TypeError("x"))
+    assert convert.message("GD_FIT", numpy_error) == (
+        "GD_FIT: unexpected ValueError (operands could not be broadcast together with shapes (3,) "
+        "(4,)); please report it with the inputs that caused it.")
+
+
 def test_max_time_argument_then_environment_then_five_seconds(monkeypatch):
     monkeypatch.delenv(convert.MAX_TIME_ENV, raising=False)
     assert convert.max_time(None) == 5.0

@@ -1,21 +1,27 @@
 """A bounded fuzz run over the workbook reader and the worksheet functions' argument handling.
 
 Mutated workbooks must be read or refused with a BookError (one line); arbitrary Excel-shaped
-arguments must give numbers or the one-line text a cell shows. Anything else is a crash, and a
-crash found here becomes a regression test below the fuzzers.
+arguments must give numbers or the one-line text of one of gdfit's own refusals
+(tests/hardening/cell_answers.py). Anything else is a crash, including a bug that the worksheet
+function turns into an "unexpected ..." line, and a crash found here becomes a regression test
+below the fuzzers.
 """
 import io
-import math
 import warnings
 import zipfile
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gdfit
+from gdfit.core.descent import fit as descent_fit
 from gdfit.excel import udfs
+from gdfit.excel.cache import RESULTS
 from gdfit.files.book import BookError, find_data, load_book, read_region
+from tests.hardening import test_matrix, test_properties
+from tests.hardening.cell_answers import answer
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -108,22 +114,31 @@ RANGE = st.integers(1, 8).flatmap(lambda n: st.integers(1, 3).flatmap(
     lambda k: st.lists(st.lists(CELL, min_size=k, max_size=k), min_size=n, max_size=n)))
 
 
-def _cell_ok(out, name):
-    if isinstance(out, str):
-        assert out.startswith(f"{name}: ") and "\n" not in out, out
-        return
-    for row in out:
-        for v in row:
-            assert v is None or isinstance(v, (str, bool, int)) or (isinstance(v, float) and math.isfinite(v)) \
-                or not isinstance(v, float), (name, v)
+NUMBER = st.floats(-1e6, 1e6)
+
+
+@st.composite
+def linest_ranges(draw):
+    """known_y and known_x: any cells of any shapes, or (half the time) numbers of one height, so
+    that the fit itself runs too and not only the argument checks."""
+    if draw(st.booleans()):
+        return draw(RANGE), draw(st.one_of(st.none(), RANGE))
+    n, k = draw(st.integers(2, 8)), draw(st.integers(1, 3))
+    column = st.lists(st.lists(NUMBER, min_size=1, max_size=1), min_size=n, max_size=n)
+    block = st.lists(st.lists(NUMBER, min_size=k, max_size=k), min_size=n, max_size=n)
+    return draw(column), draw(st.one_of(st.none(), block))
+
+
+OPTION = st.one_of(st.none(), CELL)  # mostly omitted, or any cell
 
 
 @FUZZ
-@given(known_y=RANGE, known_x=st.one_of(st.none(), RANGE), const=CELL, stats=CELL, rate=CELL)
-def test_gd_fit_never_raises(known_y, known_x, const, stats, rate):
+@given(ranges=linest_ranges(), const=OPTION, stats=OPTION, rate=OPTION)
+def test_gd_fit_never_raises(ranges, const, stats, rate):
+    known_y, known_x = ranges
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _cell_ok(udfs.GD_FIT(known_y, known_x, const, stats, rate, 50), "GD_FIT")
+        answer(udfs.GD_FIT, known_y, known_x, const, stats, rate, 50)
 
 
 @FUZZ
@@ -131,6 +146,29 @@ def test_gd_fit_never_raises(known_y, known_x, const, stats, rate):
 def test_other_functions_never_raise(known_y, known_x, new_x, coefficients, loss):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _cell_ok(udfs.GD_PREDICT(known_y, known_x, new_x, None, None, 50), "GD_PREDICT")
-        _cell_ok(udfs.GD_LOSS(known_y, known_x, coefficients, loss), "GD_LOSS")
-        _cell_ok(udfs.GD_LEARNING_RATE(known_x, loss), "GD_LEARNING_RATE")
+        answer(udfs.GD_PREDICT, known_y, known_x, new_x, None, None, 50)
+        answer(udfs.GD_LOSS, known_y, known_x, coefficients, loss)
+        answer(udfs.GD_LEARNING_RATE, known_x, loss)
+
+
+def test_a_bug_inside_a_worksheet_function_fails_the_fuzz_run(monkeypatch):
+    """The cell still shows one line, but the fuzz run must not pass it as a refusal."""
+    def broken(*args, **kwargs):
+        raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'int'")
+
+    monkeypatch.setattr(descent_fit, "train", broken)  # the descent loop every GD_FIT runs
+    RESULTS.clear()
+    x, y = [[1.0], [2.0], [3.0]], [[2.0], [4.1], [5.9]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shown = udfs.GD_FIT(y, x)
+        assert shown.startswith("GD_FIT: unexpected TypeError (unsupported operand") and "\n" not in shown
+        with pytest.raises(AssertionError, match="GD_FIT hit a bug:\nTraceback"):
+            answer(udfs.GD_FIT, y, x)
+        with pytest.raises(AssertionError, match="TypeError: unsupported operand"):
+            test_gd_fit_never_raises()
+        with pytest.raises(AssertionError, match="TypeError: unsupported operand"):
+            test_properties.test_gd_fit_cell_shows_numbers_or_one_line()  # the property test's too
+        with pytest.raises(AssertionError, match="TypeError: unsupported operand"):
+            test_matrix.test_worksheet_function("all-equal y")  # and the bad-input matrix's
+    RESULTS.clear()

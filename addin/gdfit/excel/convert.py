@@ -22,7 +22,8 @@ import numpy as np
 from gdfit.core.data import InputError, OptionError
 
 __all__ = ["ERROR_CODES", "ExcelData", "grid", "excel_data", "excel_block", "flag", "option",
-           "learning_rate", "max_time", "cells", "error_value", "message", "number", "is_blank",
+           "learning_rate", "max_time", "cells", "error_value", "message", "expected", "EXPECTED",
+           "UNEXPECTED", "number", "is_blank",
            "is_label", "MAX_TIME_ENV",
            "DEFAULT_MAX_TIME"]
 
@@ -317,11 +318,27 @@ def cells(rows: Any) -> list[list[Any]]:
     return [[_cell(v) for v in row] for row in rows]
 
 
+#: gdfit's own refusals: bad input (a BookError too) and bad options, each a ValueError saying in one
+#: line what is wrong and how to fix it. A fit that does not converge is no error (GD_STATUS says
+#: so). Any other exception (a TypeError, numpy's own ValueError...) is a bug in gdfit, shown as
+#: "unexpected" and logged with its traceback.
+EXPECTED = (InputError, OptionError)
+UNEXPECTED = "unexpected "
+
+
+def expected(exc: BaseException) -> bool:
+    """True for gdfit's own refusals (``EXPECTED``), False for a bug."""
+    return isinstance(exc, EXPECTED)
+
+
 def message(function: str, exc: BaseException) -> str:
-    """The one line a cell shows: ``"GD_FIT: known_x has a blank at row 4; ..."``."""
-    if isinstance(exc, ValueError):
+    """The one line a cell shows: ``"GD_FIT: known_x has a blank at row 4; ..."``.
+
+    A bug reads ``"GD_FIT: unexpected TypeError (...); please report it ..."``.
+    """
+    if expected(exc):
         text = str(exc) or type(exc).__name__
     else:
-        text = (f"unexpected {type(exc).__name__} ({exc}); please report it with the inputs "
+        text = (f"{UNEXPECTED}{type(exc).__name__} ({exc}); please report it with the inputs "
                 "that caused it.")
     return f"{function}: {' '.join(text.split())}"[:1000]

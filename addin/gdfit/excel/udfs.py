@@ -58,8 +58,8 @@ def _call(name: str, function: str, *args: Any) -> Any:
         from gdfit.excel import functions  # imported on first use: registering the UDFs stays fast
         return getattr(functions, function)(*args)
     except Exception as exc:  # noqa: BLE001 - a worksheet function must never raise into Excel
-        if not isinstance(exc, ValueError):
-            log.exception("%s failed", name)
+        if not convert.expected(exc):
+            log.exception("%s failed", name)  # a bug: its traceback, for the report it asks for
         return convert.message(name, exc)
 
 
