@@ -156,7 +156,7 @@ def test_a_bug_inside_a_worksheet_function_fails_the_fuzz_run(monkeypatch):
     def broken(*args, **kwargs):
         raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'int'")
 
-    monkeypatch.setattr(descent_fit, "train", broken)  # the descent loop every GD_FIT runs
+    monkeypatch.setattr(descent_fit, "descend", broken)  # the descent loop every GD_FIT runs
     RESULTS.clear()
     x, y = [[1.0], [2.0], [3.0]], [[2.0], [4.1], [5.9]]
     with warnings.catch_warnings():
