@@ -99,6 +99,16 @@ def test_table_values_equal_the_underlying_calls():
     assert c.flags == ["bound_respected"]
 
 
+def test_a_bound_at_rounding_level_is_said_in_words_not_digits():
+    # On the converged ad-spend fit ‖∇f‖ is ~1e-14: its digits differ between CPUs and BLAS builds,
+    # so the note (which is written into the committed workbook) must not quote them.
+    data = gdfit.datasets.ad_spend()
+    c = gdfit.compare(data["sales"], data[["ad_spend"]])
+    (note,) = [n for n in c.notes if n.startswith("Error bound")]
+    assert c.bound.bound < 1e-12 and "rounding level" in note
+    assert f"{c.bound.gradient_norm:.3g}" not in note and f"{c.bound.observed:.3g}" not in note
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_bound_respected_by_an_unconverged_descent(seed):
     X, y = _problem(seed, p=3)
@@ -107,6 +117,7 @@ def test_bound_respected_by_an_unconverged_descent(seed):
     assert "gd_not_converged" in c.flags
     assert c.bound.observed > 1e-6  # really away from the optimum
     assert c.bound.respected and "bound_respected" in c.flags
+    assert f"{c.bound.observed:.3g} is respected" in " ".join(c.notes)  # real distances are quoted
     theta = np.append(c.fit.coef, c.fit.intercept)
     assert c.bound.observed == pytest.approx(np.linalg.norm(theta - c.closed.params), rel=1e-12)
 
