@@ -8,22 +8,39 @@ and gdfit's sheet takes a suffix.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Collection, Iterable, Protocol, Sequence
 
 from gdfit.report.model import Report
 
-__all__ = ["OWNER_NAME", "is_owned", "sheet_names_for", "unique_table_names"]
+__all__ = ["OWNER_NAME", "BookLike", "SheetLike", "is_owned", "sheet_names_for", "unique_table_names"]
 
 #: Sheet-scoped hidden name that marks a sheet as written by gdfit (it moves with the sheet).
 OWNER_NAME = "_gdfit_sheet"
 
 
-def is_owned(ws: Any) -> bool:
+class SheetLike(Protocol):
+    """What the policy reads of a sheet: its name, its sheet-scoped names, its Excel tables."""
+
+    title: str
+    defined_names: Collection[str]
+    tables: Iterable[str]
+
+
+class BookLike(Protocol):
+    """What the policy reads of a workbook."""
+
+    sheetnames: Sequence[str]
+    worksheets: Sequence[SheetLike]
+
+    def __getitem__(self, name: str) -> SheetLike: ...
+
+
+def is_owned(ws: SheetLike) -> bool:
     """True when the sheet carries gdfit's marker name."""
     return OWNER_NAME in ws.defined_names
 
 
-def sheet_names_for(report: Report, wb: Any) -> dict[str, str]:
+def sheet_names_for(report: Report, wb: BookLike) -> dict[str, str]:
     """Report sheet -> workbook sheet: gdfit's own sheets are reused, a user's gets a suffix."""
     taken = {name.lower(): name for name in wb.sheetnames}
     mapping = {}
@@ -37,7 +54,7 @@ def sheet_names_for(report: Report, wb: Any) -> dict[str, str]:
     return mapping
 
 
-def unique_table_names(report: Report, wb: Any) -> None:
+def unique_table_names(report: Report, wb: BookLike) -> None:
     """Give gdfit's Excel tables a suffix where a user's sheet already uses the name."""
     drawn = {spec.name.lower() for spec in report.sheets}
     used = {name.lower() for ws in wb.worksheets if ws.title.lower() not in drawn for name in ws.tables}

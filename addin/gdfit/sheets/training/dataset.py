@@ -4,7 +4,6 @@ training report whose formulas and charts point at that data (the ad-spend workb
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pandas as pd
 
@@ -37,7 +36,7 @@ def _blank_timing_lines(report: Report) -> None:
 
 
 def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, title: str,
-                   reproducible: bool = False, const: bool = True, **fit_options: Any):
+                   reproducible: bool = False, const: bool = True, **fit_options: object):
     """A ``Data`` sheet holding ``frame`` and the training report on it; also the comparison."""
     data = as_dataset(frame[x], frame[y], fit_intercept=const, moments=True)
     cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(len(x), const)},
@@ -62,7 +61,7 @@ def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, tit
     return report, cmp
 
 
-def ad_spend_report(*, reproducible: bool = False, **fit_options: Any):
+def ad_spend_report(*, reproducible: bool = False, **fit_options: object):
     """The trained ad-spend workbook as a report (Data, Formula, Solver, Regression, GD, Compare)
     and the comparison it shows."""
     return dataset_report(ad_spend(), ["ad_spend"], "sales", table="AdSpend",
