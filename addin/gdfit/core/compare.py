@@ -117,7 +117,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
-    def rows(self) -> list[list[object]]:
+    def rows(self) -> list[list[str | int | float | None]]:
         """Header then one row per method, ready for a sheet (None for "not applicable")."""
         header = ["Method"] + list(self.table.columns)
         body = [[method] + [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]

@@ -3,12 +3,14 @@ is laid out, the formula text that spells it, and a report with its sheets renam
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass, replace
-from typing import Mapping
+from typing import Mapping, TypeVar, cast
 
 from gdfit.report.a1 import Rect, a1_range, parse_cell, quote_sheet
 from gdfit.report.model import ArrayFormula, CellRef, ColumnRef, Formula, LayoutError, RangeRef, Ref, Report, SheetSpec
 
 __all__ = ["ResolvedRange", "resolve", "formula_text", "renamed"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,18 +82,18 @@ def renamed(report: Report, names: Mapping[str, str]) -> Report:
     return _rename(report, names)
 
 
-def _rename(node, names):
+def _rename(node: T, names: Mapping[str, str]) -> T:
+    """``node`` rebuilt with every reference's (and every sheet's) name mapped through ``names``."""
+    renamed_node: object = node
     if isinstance(node, (ColumnRef, CellRef, RangeRef)):
-        return replace(node, sheet=names.get(node.sheet, node.sheet))
-    if isinstance(node, SheetSpec):
-        changed = {f.name: _rename(getattr(node, f.name), names) for f in fields(node)}
-        changed["name"] = names.get(node.name, node.name)
-        return SheetSpec(**changed)
-    if is_dataclass(node) and not isinstance(node, type):
-        return replace(node, **{f.name: _rename(getattr(node, f.name), names) for f in fields(node)
-                                if f.init})
-    if isinstance(node, (list, tuple)):
-        return type(node)(_rename(item, names) for item in node)
-    if isinstance(node, dict):
-        return {key: _rename(value, names) for key, value in node.items()}
-    return node
+        renamed_node = replace(node, sheet=names.get(node.sheet, node.sheet))
+    elif is_dataclass(node) and not isinstance(node, type):
+        changed = {f.name: _rename(getattr(node, f.name), names) for f in fields(node) if f.init}
+        if isinstance(node, SheetSpec):
+            changed["name"] = names.get(node.name, node.name)
+        renamed_node = replace(node, **changed)
+    elif isinstance(node, (list, tuple)):
+        renamed_node = type(node)(_rename(item, names) for item in node)
+    elif isinstance(node, dict):
+        renamed_node = {key: _rename(value, names) for key, value in node.items()}
+    return cast(T, renamed_node)

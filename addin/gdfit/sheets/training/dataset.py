@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from gdfit.core.compare import compare_dataset
+from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.datasets import ad_spend
 from gdfit.report.a1 import col_letter
@@ -21,7 +21,7 @@ __all__ = ["ad_spend_report", "dataset_report"]
 _TIMING = re.compile(r"^Solution Time: .*$")
 
 
-def _without_timings(cmp):
+def _without_timings(cmp: Comparison) -> Comparison:
     """The same comparison with run times blanked, so a rebuilt workbook has identical cells."""
     cmp.table["seconds"] = float("nan")
     return cmp
@@ -36,7 +36,8 @@ def _blank_timing_lines(report: Report) -> None:
 
 
 def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, title: str,
-                   reproducible: bool = False, const: bool = True, **fit_options: object):
+                   reproducible: bool = False, const: bool = True,
+                   **fit_options: object) -> tuple[Report, Comparison]:
     """A ``Data`` sheet holding ``frame`` and the training report on it; also the comparison."""
     data = as_dataset(frame[x], frame[y], fit_intercept=const, moments=True)
     cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(len(x), const)},
@@ -61,7 +62,7 @@ def dataset_report(frame: pd.DataFrame, x: list[str], y: str, *, table: str, tit
     return report, cmp
 
 
-def ad_spend_report(*, reproducible: bool = False, **fit_options: object):
+def ad_spend_report(*, reproducible: bool = False, **fit_options: object) -> tuple[Report, Comparison]:
     """The trained ad-spend workbook as a report (Data, Formula, Solver, Regression, GD, Compare)
     and the comparison it shows."""
     return dataset_report(ad_spend(), ["ad_spend"], "sales", table="AdSpend",
