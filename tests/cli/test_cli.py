@@ -120,3 +120,15 @@ def test_workbooks_command_writes_the_ad_spend_workbook(tmp_path, capsys):
     assert main(["workbooks", "--out-dir", str(tmp_path)]) == 0
     assert (tmp_path / "ad_spend.xlsx").is_file()
     assert "ad_spend.xlsx" in capsys.readouterr().out
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    # `gdfit compare data.csv | head -1`: the reader is gone before gdfit prints. Closing our end
+    # before the child writes makes the broken pipe certain rather than a race with `head`.
+    path = _write_csv(tmp_path, gdfit.datasets.ad_spend())
+    child = subprocess.Popen([sys.executable, "-m", "gdfit", "compare", path], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, cwd=_root(), env={"PYTHONPATH": "addin", "PATH": ""})
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141
+    assert err == ""  # no BrokenPipeError traceback, no "Exception ignored" line
