@@ -260,3 +260,41 @@ def test_huber_far_from_the_data_says_why_it_crawls():
     with pytest.warns(gdfit.ConvergenceWarning):
         r = gdfit.fit(x, y + 1e6, loss="huber", max_iter=50)
     assert "beyond huber_delta=1" in r.message and "init" in r.message
+
+
+def test_running_out_of_iterations_while_the_loss_grows_is_divergence():
+    # 2.2/L with max_iter=20: plain descent past the stability limit 2/L grows the loss every step,
+    # too slowly for the explosion test; more iterations cannot help, a smaller rate can.
+    d = gdfit.datasets.ad_spend()
+    auto = gdfit.fit(d[["ad_spend"]], d.sales)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = gdfit.fit(d[["ad_spend"]], d.sales, learning_rate=1.1 * auto.stable_limit, max_iter=20)
+    losses = r.history["loss"].to_numpy()
+    assert losses[-1] > losses[0] and np.all(np.diff(losses[1:]) > 0)  # really growing
+    assert r.diverged and not r.converged and r.stop == "diverged"
+    assert "increasing max_iter" not in r.message and "2/L = " in r.message and "grown from" in r.message
+    assert r.loss == pytest.approx(losses.min(), rel=1e-12)  # the best finite iterate is returned
+
+
+def test_a_rate_past_the_limit_is_named_before_the_loss_has_grown():
+    # Orthogonal columns: the MSE Hessian is diag(200, 2), so 2/L = 0.01. Starting off the optimum
+    # only along the flat direction, a rate of 0.0105 still lowers the loss for a while, but the
+    # advice must be a smaller rate, never more iterations.
+    n = 40
+    X = np.column_stack([10.0 * np.tile([1.0, -1.0], n // 2), np.tile([1.0, 1.0, -1.0, -1.0], n // 4)])
+    y = X @ [3.0, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = gdfit.fit(X, y, fit_intercept=False, scale="none", learning_rate=0.0105, init=[3.0, 7.0], max_iter=10)
+    assert r.stable_limit == pytest.approx(0.01, rel=1e-12)
+    assert r.history["loss"].iloc[-1] < r.history["loss"].iloc[0] and not r.diverged
+    assert "above the stability limit 2/L = 0.01" in r.message and "increasing max_iter" not in r.message
+
+
+def test_an_intercept_only_fit_that_reaches_the_mean_converges():
+    # The reference gradient (at the model predicting mean(y)) is the optimum's own: rounding noise.
+    y = gdfit.datasets.ad_spend()["sales"]
+    r = gdfit.fit(np.zeros((len(y), 0)), y)
+    assert r.converged and r.stop == "grad_tol"
+    assert r.intercept == pytest.approx(float(np.mean(y)), rel=1e-14)

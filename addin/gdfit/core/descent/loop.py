@@ -31,6 +31,7 @@ from gdfit.core.descent.trace import Row, Trace
 
 __all__ = ["Context", "Outcome", "descend"]
 
+_NOISE = 1e-10  # a reference gradient this small beside the start's is rounding noise
 EXPLODE = 1e6  # a loss this many times the first, and still growing, has diverged
 
 
@@ -106,7 +107,10 @@ def _reference_gradient(problem: Problem, grad0: np.ndarray) -> float:
     if problem.fit_intercept:
         theta[problem.p] = problem.offset
     ref = float(np.linalg.norm(problem.full(theta)[1]))
-    return ref if ref > 0 else float(np.linalg.norm(grad0))
+    start = float(np.linalg.norm(grad0))
+    # The mean model can be the optimum itself (no slopes, or none that matter): its gradient is
+    # then rounding noise, and a test relative to noise could never hold. Use the start's instead.
+    return ref if ref > _NOISE * start else start
 
 
 def _base_learning_rate(settings: Settings, L: float | None, value0: float, grad0: np.ndarray,
@@ -133,6 +137,7 @@ class State:
     best: tuple[float, np.ndarray, np.ndarray] | None = None
     plateau: Plateau | None = None
     change: float | None = None  # exact loss change of the last full-batch step (Gram path)
+    grew: bool = False  # stopped by max_iter/max_time with the loss above its start
 
 
 @dataclass
@@ -169,6 +174,14 @@ def descend(ctx: Context, theta0: np.ndarray) -> Outcome:
         if ctx.progress is not None and (stop or time.perf_counter() - last_call >= 0.1):
             last_call = time.perf_counter()
             ctx.progress(t, ctx.settings.max_iter, float(st.best[0]))
+    if stop in ("max_iter", "max_time") and st.value > ctx.value0:
+        # Out of iterations with the loss above where it started. Plain full-batch descent on a
+        # smooth loss lowers it every step unless the rate is past the stability limit: that run
+        # is diverging, only more slowly than the explosion test notices. With momentum, Adam or
+        # sampled rows the loss may rise for a while and come back, so only the advice changes.
+        st.grew = True
+        if not ctx.settings.stochastic and ctx.settings.optimizer == "plain" and ctx.problem.loss.smooth:
+            stop = "diverged"
     keep_best = stop == "diverged" or not ctx.problem.loss.smooth
     theta, grad = (st.best[1], st.best[2]) if keep_best else (st.theta, st.grad)
     converged = stop in ("grad_tol", "grad_zero", "step", "tol")

@@ -42,7 +42,7 @@ def describe(ctx: "Context", stop: str, t: int, st: Any) -> str:
         return (f"Converged after {done}: the loss improved by less than tol={s.tol_value:g} (relative) "
                 f"{span}.{tail}")
     if stop == "diverged":
-        return _diverged(ctx, t)
+        return _diverged(ctx, t, st)
     if stop == "stalled":
         return (f"Stopped after {done}: the line search found no step that lowers the loss (it is flat to "
                 "float64 precision here, or the subgradient is not a descent direction).")
@@ -66,17 +66,36 @@ def _not_converged(ctx: "Context", stop: str, done: str, st: Any) -> str:
     else:
         head = (f"Stopped at max_iter={s.max_iter} ({done}) before converging ({where}); "
                 "Consider increasing max_iter.")
+    if st.grew:
+        head = (f"{head.split(';')[0]}; the loss ended above where it started ({ctx.value0:.6g} -> "
+                f"{st.value:.6g}), so the step is too large: lower learning_rate or use learning_rate='auto'.")
+    elif _beyond_stability(ctx):
+        # More iterations would only let it blow up: the advice is a smaller rate.
+        head = (f"{head.split(';')[0]}; learning_rate={ctx.base_lr:g} is above the stability limit "
+                f"2/L = {2.0 / ctx.lipschitz:.4g}, so the loss will grow: use learning_rate='auto' or at most "
+                f"1/L = {1.0 / ctx.lipschitz:.4g}.")
     return " ".join([head, *_hints(ctx, st)])
 
 
-def _diverged(ctx: "Context", t: int) -> str:
+def _beyond_stability(ctx: "Context") -> bool:
+    """Plain full-batch descent on a quadratic loss with a step past 2/L, where it must diverge."""
+    s = ctx.settings
+    return (not s.stochastic and s.optimizer == "plain" and ctx.problem.quadratic and ctx.schedule == "constant"
+            and bool(ctx.lipschitz) and ctx.base_lr > 2.0 / ctx.lipschitz)
+
+
+def _diverged(ctx: "Context", t: int, st: Any) -> str:
     lr = f"learning_rate={ctx.base_lr:g}"
+    what = f"Diverged at iteration {t} with {lr}"
+    if st.grew:
+        what = (f"Diverging: after {_units(ctx, t)} with {lr} the loss had grown from {ctx.value0:.6g} to "
+                f"{st.value:.6g}, so more iterations would not help")
     if ctx.lipschitz is None or not ctx.lipschitz > 0:
-        return (f"Diverged at iteration {t} with {lr}: the loss exploded; use learning_rate='auto' or a "
-                "smaller value. Returned the best finite iterate.")
-    return (f"Diverged at iteration {t} with {lr}: the stability limit of gradient descent on this data is "
-            f"2/L = {2.0 / ctx.lipschitz:.4g}; use learning_rate='auto' or at most 1/L = "
-            f"{1.0 / ctx.lipschitz:.4g}. Returned the best finite iterate.")
+        return (f"{what}: the loss exploded; use learning_rate='auto' or a smaller value. Returned the "
+                "best finite iterate.")
+    return (f"{what}: the stability limit of gradient descent on this data is 2/L = {2.0 / ctx.lipschitz:.4g}; "
+            f"use learning_rate='auto' or at most 1/L = {1.0 / ctx.lipschitz:.4g}. Returned the best finite "
+            "iterate.")
 
 
 def _hints(ctx: "Context", st: Any) -> list[str]:
