@@ -302,3 +302,35 @@ def test_the_active_sheet_is_read_by_default_and_logicals_are_named(tmp_path):
     assert d.X.to_dict("list") == {"a": [1.0, 2.0, 3.0]} and list(d.y) == [2.0, 3.0, 5.0]
     assert d.where == "two.xlsx, sheet 'Old': x = A2:A4 (a); y = B2:B4 (b); 3 rows"
 
+
+
+def test_damaged_and_encrypted_workbooks_are_one_line(tmp_path):
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip at all")
+    with pytest.raises(InputError, match=r"^bad.xlsx is not a valid .xlsx file \(damaged, or saved in another"):
+        gdfit.read_data(tmp_path / "bad.xlsx")
+    (tmp_path / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(508))  # how Excel stores an encrypted book
+    with pytest.raises(InputError, match=r"^locked.xlsx is password-protected, or an .xls file"):
+        gdfit.read_data(tmp_path / "locked.xlsx")
+    (tmp_path / "bad.xls").write_bytes(b"junk")
+    with pytest.raises(InputError, match=r"^bad.xls could not be read \(.*\); open the file and save it again as .xlsx\.$"):
+        gdfit.read_data(tmp_path / "bad.xls")
+
+
+def test_the_sheet_an_ods_file_was_saved_on_is_read_by_default(books, tmp_path):
+    # LibreOffice records the sheet it was saved on in settings.xml; its headless conversion leaves
+    # that out, so the entry is put back here as a desktop save writes it.
+    settings = ('<?xml version="1.0" encoding="UTF-8"?><office:document-settings '
+                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"><office:settings>'
+                '<config:config-item-set config:name="ooo:view-settings"><config:config-item-map-indexed '
+                'config:name="Views"><config:config-item-map-entry><config:config-item config:name="ActiveTable" '
+                'config:type="string">Typed</config:config-item></config:config-item-map-entry>'
+                "</config:config-item-map-indexed></config:config-item-set></office:settings>"
+                "</office:document-settings>")
+    target = tmp_path / "saved.ods"
+    with zipfile.ZipFile(books["ods"]) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, settings if info.filename == "settings.xml" else src.read(info))
+    d = gdfit.read_data(target)
+    assert_reference(d, range(2, 26))
+    assert d.where.startswith("saved.ods, sheet 'Typed' (the active sheet): ")

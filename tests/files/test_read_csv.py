@@ -141,7 +141,7 @@ def test_a_blank_cell_names_the_header_the_line_and_the_fixes(tmp_path):
     keep = [i for i in range(24) if i != 2]
     np.testing.assert_array_equal(d.X.to_numpy(), expected_x()[keep])
     np.testing.assert_array_equal(d.y.to_numpy(), np.array(UNITS)[keep])
-    assert d.skipped == ("line 4: incomplete, left out (missing=\"drop\"); blank at line 4",)
+    assert d.skipped == ("line 4: incomplete, left out (missing=\"drop\"); blank at line 4 ('Web visits')",)
     assert d.where.endswith("lines 2-25, 23 rows")
 
 
@@ -238,3 +238,9 @@ def test_rows_labelled_as_totals_are_left_out(tmp_path, label):
     d = gdfit.read_data(write(tmp_path, "t.tsv", f"month,spend,sales\n{rows}\n{label},99,1\n".replace(",", "\t")))
     assert list(d.X["spend"]) == [1.0, 2.0, 3.0, 4.0, 5.0] and list(d.y) == [3.0, 5.0, 7.0, 9.0, 11.0]
     assert d.skipped[-1] == f"line 7: a total row (labelled {label!r}), left out"
+
+
+def test_text_the_csv_module_refuses_is_one_line(tmp_path):
+    path = write(tmp_path, "huge.csv", "a,b\n" + "x" * 200_000 + ",1\n")
+    with pytest.raises(InputError, match=r"^huge.csv could not be read as CSV \(field larger than field limit"):
+        gdfit.read_data(path)

@@ -2,13 +2,14 @@
 Excel or LibreOffice saved for formula cells.
 
 python-calamine shows Excel error values as blank cells and exposes neither defined names nor the
-active sheet; for the XML formats (.xlsx family and .ods) those are read here from the package
-itself, with defusedxml, and only when needed.
+active sheet; for the XML formats those are read from the package itself with defusedxml, and only
+when needed: here for the .xlsx family, in :mod:`gdfit.files.read_ods` for .ods.
 """
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from gdfit.core.data import InputError
 from gdfit.files.book import MAX_FILE_BYTES, MAX_PARTS, MAX_RATIO, MAX_UNPACKED_BYTES
 from gdfit.files.read_cells import uses_decimal_comma
 from gdfit.files.read_grid import UNCACHED, Grid
+from gdfit.files.read_ods import ods_active, ods_names, ods_special
 from gdfit.report.a1 import col_index
 
-__all__ = ["Book", "ExcelTable", "open_book", "ods_names", "BOOK_SUFFIXES", "OOXML"]
+__all__ = ["Book", "ExcelTable", "open_book", "BOOK_SUFFIXES", "OOXML"]
 
 OOXML = (".xlsx", ".xlsm", ".xltx", ".xltm")
 BOOK_SUFFIXES = OOXML + (".xls", ".xlsb", ".ods")
@@ -27,9 +29,8 @@ _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_ODF_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+# What reading a damaged part can raise (defusedxml's refusals are ValueErrors, XML errors SyntaxErrors).
+_ZIP_TROUBLE = (KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, ValueError, NotImplementedError)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,10 @@ class Book:
 
     def grid(self, sheet: str) -> Grid:
         if sheet not in self._grids:
-            rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            try:
+                rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except BaseException as exc:  # noqa: B036 - see _unreadable
+                raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
             texts = (v for row in rows for v in row if isinstance(v, str) and v)
             self._grids[sheet] = Grid(rows, self.path.name, sheet, uses_decimal_comma(texts),
                                       special=self._special_reader(sheet),
@@ -105,10 +109,20 @@ class Book:
 
     def _special_reader(self, sheet: str):
         if self.suffix in OOXML and sheet in self.parts:
-            return lambda: _ooxml_special(self.path, self.parts[sheet])
+            return lambda: _or_nothing(_ooxml_special, self.path, self.parts[sheet])
         if self.suffix == ".ods":
-            return lambda: _ods_special(self.path, sheet)
+            return lambda: _or_nothing(ods_special, self.path, sheet)
         return None
+
+    def defined_name(self, name: str) -> tuple[str, str | None] | None:
+        """(reference, sheet scope) of a defined name; an .ods file's names are read on first need."""
+        if not self.names_known and self.suffix == ".ods":
+            self.names_known = True
+            try:
+                self.names.update(ods_names(self.path))
+            except _ZIP_TROUBLE:  # a damaged content.xml: no names, the values still stand
+                pass
+        return self.names.get(name.casefold())
 
     def table(self, name: str) -> ExcelTable | None:
         if self.suffix not in OOXML:
@@ -117,7 +131,10 @@ class Book:
         match = next((t for t in known if t.casefold() == name.casefold()), None)
         if match is None:
             return None
-        table = self.workbook.get_table_by_name(match)
+        try:
+            table = self.workbook.get_table_by_name(match)
+        except BaseException as exc:  # noqa: B036 - see _unreadable
+            raise _unreadable(exc, f"{self.path.name}, table {match!r}") from None
         (first, c0), (last, _) = table.start, table.end
         columns = {str(label).strip(): c0 + j for j, label in enumerate(table.columns)}
         return ExcelTable(table.name, table.sheet, first - 1, first, last, columns)
@@ -155,6 +172,15 @@ def _ooxml_facts(package: zipfile.ZipFile, book: Book) -> None:
     book.names_known = True
 
 
+def _or_nothing(scan, *args) -> dict[tuple[int, int], str]:
+    """A scan for error values, or none when the part cannot be parsed: the values python-calamine
+    read still stand, and a blank stays a blank."""
+    try:
+        return scan(*args)
+    except _ZIP_TROUBLE:
+        return {}
+
+
 def _ooxml_special(path: Path, part: str) -> dict[tuple[int, int], str]:
     """Error values and formulas without a saved result in one sheet part, by (row, column)."""
     with zipfile.ZipFile(path) as package:
@@ -177,66 +203,13 @@ def _ooxml_special(path: Path, part: str) -> dict[tuple[int, int], str]:
     return found
 
 
-def _ods_special(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """Error values and formulas without a saved result in one table of an .ods file."""
-    from defusedxml.ElementTree import iterparse
-
-    found: dict[tuple[int, int], str] = {}
-    row = col = 0
-    inside = False
-    with zipfile.ZipFile(path) as package, package.open("content.xml") as content:
-        for event, element in iterparse(content, events=("start", "end")):
-            tag = element.tag
-            if tag == _ODF_TABLE + "table":
-                inside = event == "start" and element.get(_ODF_TABLE + "name") == sheet
-                row = 0
-            elif not inside or event == "start":
-                continue
-            elif tag == _ODF_TABLE + "table-row":
-                row += int(element.get(_ODF_TABLE + "number-rows-repeated", "1"))
-                col = 0
-                element.clear()
-            elif tag in (_ODF_TABLE + "table-cell", _ODF_TABLE + "covered-table-cell"):
-                if element.get(_ODF_CALCEXT + "value-type") == "error":
-                    found[(row, col)] = "".join(element.itertext()).strip() or "#N/A"
-                elif element.get(_ODF_TABLE + "formula") and element.get(_ODF_OFFICE + "value-type") is None:
-                    found[(row, col)] = UNCACHED
-                col += int(element.get(_ODF_TABLE + "number-columns-repeated", "1"))
-    return found
-
-
-def _ods_facts(package: zipfile.ZipFile, book: Book) -> None:
-    """The active sheet from settings.xml (defined names need content.xml: read on demand)."""
-    from defusedxml.ElementTree import fromstring
-
-    if "settings.xml" in package.namelist():
-        for element in fromstring(package.read("settings.xml")).iter():
-            if _local(element.tag) == "config-item" and _attr(element, "name") == "ActiveTable" and element.text:
-                book.active = element.text if element.text in book.sheets else None
-                break
-
-
-def ods_names(book: Book) -> None:
-    """Named ranges of an .ods file, read on first need."""
-    from defusedxml.ElementTree import iterparse
-
-    with zipfile.ZipFile(book.path) as package, package.open("content.xml") as content:
-        for _, element in iterparse(content):
-            if element.tag == _ODF_TABLE + "named-range":
-                address = element.get(_ODF_TABLE + "cell-range-address") or ""
-                book.names[element.get(_ODF_TABLE + "name", "").casefold()] = (_odf_to_a1(address), None)
-            elif element.tag in (_ODF_TABLE + "table-row", _ODF_TABLE + "table-cell"):
-                element.clear()
-    book.names_known = True
-
-
-def _odf_to_a1(address: str) -> str:
-    """``$Sales.$B$3:.$B$26`` -> ``'Sales'!$B$3:$B$26``."""
-    start, _, end = address.partition(":")
-    sheet, _, first = start.rpartition(".")
-    last = end.rpartition(".")[2]
-    ref = first + (":" + last if last else "")
-    return f"'{sheet.lstrip('$').strip(chr(39))}'!{ref}" if sheet else ref
+def _unreadable(exc: BaseException, what: str) -> InputError:
+    """One line for a file python-calamine cannot read. Its Rust core panics on some damaged files,
+    and the panic arrives as a BaseException: caught too, but never Ctrl-C or an exit."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        raise exc
+    reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120] or type(exc).__name__
+    return InputError(f"{what} could not be read ({reason}); open the file and save it again as .xlsx.")
 
 
 def open_book(path: Path) -> Book:
@@ -248,9 +221,13 @@ def open_book(path: Path) -> Book:
     suffix = path.suffix.lower()
     package = None
     if suffix != ".xls":
+        with path.open("rb") as fh:
+            if fh.read(4) == b"\xd0\xcf\x11\xe0":  # an OLE file: an encrypted package, or an .xls renamed
+                raise InputError(f"{path.name} is password-protected, or an .xls file under another extension; "
+                                 "remove the password, or give it the .xls extension.")
         try:
             package = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError):
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             raise InputError(f"{path.name} is not a valid {suffix} file (damaged, or saved in another format); "
                              "open it and save it again as .xlsx.") from None
         _check_zip(package, path.name)
@@ -258,9 +235,8 @@ def open_book(path: Path) -> Book:
         workbook = calamine.CalamineWorkbook.from_path(str(path), load_tables=suffix in OOXML)
     except calamine.PasswordError:
         raise InputError(f"{path.name} is password-protected; save an unprotected copy and read that.") from None
-    except (calamine.CalamineError, OSError, ValueError) as exc:
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-        raise InputError(f"{path.name} could not be read ({reason}); open it and save it again as .xlsx.") from None
+    except BaseException as exc:  # noqa: B036 - see _unreadable
+        raise _unreadable(exc, path.name) from None
     sheets, hidden = [], set()
     for meta in workbook.sheets_metadata:
         if meta.typ == calamine.SheetTypeEnum.WorkSheet:
@@ -274,7 +250,9 @@ def open_book(path: Path) -> Book:
                 if suffix in OOXML:
                     _ooxml_facts(package, book)
                 elif suffix == ".ods":
-                    _ods_facts(package, book)
-            except (KeyError, ValueError, SyntaxError):  # unusual packaging: the values still read
+                    active = ods_active(package)
+                    book.active = active if active in sheets else None
+            except _ZIP_TROUBLE:
+                # unusual or damaged packaging: the values python-calamine read still stand
                 pass
     return book

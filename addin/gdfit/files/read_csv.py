@@ -28,7 +28,11 @@ _SNIFF_LINES = 200
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """The text and how it was decoded."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "UTF-8 with BOM"
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 with BOM"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name} starts as UTF-8 text but byte {exc.start + 3} is not UTF-8 (a damaged file?); "
+                             "save it again as CSV UTF-8.") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
@@ -69,12 +73,15 @@ def read_csv_grid(path: Path) -> tuple[Grid, str]:
     text, encoding = _decode(path.read_bytes(), path.name)
     lines = text.splitlines()
     hint = lines[0].strip().lower() if lines else ""
-    if hint.startswith("sep=") and len(hint) == 5:  # Excel's own delimiter line
-        delimiter = lines[0].strip()[4]
-    else:
-        delimiter = _sniff([line for line in lines[:_SNIFF_LINES] if line.strip()])
-    rows = [[cell.strip() or None for cell in row] for row in csv.reader(io.StringIO(text, newline=""),
-                                                                        delimiter=delimiter)]
+    try:
+        if hint.startswith("sep=") and len(hint) == 5:  # Excel's own delimiter line
+            delimiter = lines[0].strip()[4]
+        else:
+            delimiter = _sniff([line for line in lines[:_SNIFF_LINES] if line.strip()])
+        rows = [[cell.strip() or None for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
+        raise InputError(f"{path.name} could not be read as CSV ({exc}); export the data again as CSV UTF-8.") from None
     default_comma = delimiter == ";"
     decimal_comma = uses_decimal_comma((c for row in rows for c in row if c), default=default_comma)
     how = [encoding, f"{_DELIMITERS.get(delimiter, repr(delimiter))}-separated"]

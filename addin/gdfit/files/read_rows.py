@@ -68,6 +68,12 @@ def bad_cells_message(column: Column, bad: list[tuple[int, Cell]], arg: str) -> 
     return f"{who} ({grid.col_name(column.col)}) has {cells}{more}; {fix}."
 
 
+def _cell_name(col: Column, i: int) -> str:
+    """``C9``; in a CSV, where a line holds every column, ``line 9 ('Web visits')``."""
+    name = col.grid.name(col.rows[i], col.col)
+    return f"{name} ({col.label!r})" if col.grid.is_csv else name
+
+
 @dataclass
 class Rows:
     keep: list[int]
@@ -137,8 +143,7 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     rest = [i for i in rest if i not in total_set]
     incomplete = [i for i in rest if any(c is None for c in table[i])]
     if incomplete:
-        cells = [columns[j].grid.name(columns[j].rows[i], columns[j].col)
-                 for i in incomplete for j, c in enumerate(table[i]) if c is None]
+        cells = [_cell_name(columns[j], i) for i in incomplete for j, c in enumerate(table[i]) if c is None]
         first = next(j for j, c in enumerate(table[incomplete[0]]) if c is None)
         if missing == "error":
             unseen = " (or holds an error value such as #N/A, which python-calamine shows as blank in .xls and " \
@@ -146,7 +151,8 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
             more = f" (blanks also at {', '.join(cells[1:_MORE + 1])}{' and more' if len(cells) > _MORE + 1 else ''})" \
                 if len(cells) > 1 else ""
             col = columns[first]
-            raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) is blank at {cells[0]}{unseen}{more}; "
+            first_cell = col.grid.name(col.rows[incomplete[0]], col.col)
+            raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) is blank at {first_cell}{unseen}{more}; "
                              f"fill it in, delete {grid.rows_name([anchor.rows[incomplete[0]]])}, or pass "
                              "missing=\"drop\" to leave incomplete rows out.")
         skipped.append(f"{grid.rows_name([anchor.rows[i] for i in incomplete])}: incomplete, left out "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gdfit.core.data import InputError
-from gdfit.files.read_book import OOXML, Book, ods_names
+from gdfit.files.read_book import OOXML, Book
 from gdfit.files.read_grid import Grid
 from gdfit.files.read_layout import Table, find_table
 from gdfit.report.a1 import MAX_COL, col_index
@@ -128,9 +128,7 @@ class Selection:
         if range_ref and (range_ref.group(3) or range_ref.group(2)):
             return self._range(range_ref.groups(), grid or self.grid, arg, given)
         if grid is None and self.book is not None:
-            if not self.book.names_known and self.book.suffix == ".ods":
-                ods_names(self.book)
-            defined = self.book.names.get(t.casefold())
+            defined = self.book.defined_name(t)
             if defined is not None:
                 ref, scope = defined
                 target = self.book.grid(scope) if scope else None
