@@ -27,6 +27,8 @@ _EXPORTS = {
     "SolverResult": "gdfit.core.solver.solve",
     "compare": "gdfit.core.compare",
     "Comparison": "gdfit.core.compare",
+    "read_data": "gdfit.files.read",
+    "LoadedData": "gdfit.files.read",
     "datasets": "gdfit.datasets",
     "main": "gdfit.excel.macros",
 }

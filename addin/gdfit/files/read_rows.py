@@ -1,0 +1,207 @@
+"""Which rows of the chosen columns are data, and their numbers.
+
+Rows are positions shared by every column read (the n-th cell of each). Left out, and listed:
+rows labelled as totals, rows blank in every column read, trailing rows whose every value is the
+sum or the mean of the rows above, and (with ``missing="drop"``) rows with a blank. Anything else
+that is not a number is an error that names the cell.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from gdfit.core.data import InputError
+from gdfit.files.read_cells import BLANK, Cell
+from gdfit.files.read_select import Column, header_key
+
+__all__ = ["Rows", "profile", "read_rows", "bad_cells_message"]
+
+_MORE = 3  # cells quoted in one message before "and N more"
+
+
+def profile(column: Column, positions: list[int]) -> tuple[str, list[tuple[int, Cell]]]:
+    """What a column holds: numeric, dates, text, logical or empty, or "bad" — mostly numbers
+    with some cells that are not — together with those cells (position, cell)."""
+    cells = [(i, column.grid.resolved(column.rows[i], column.col)) for i in positions]
+    kinds = Counter(cell.kind for _, cell in cells if cell is not BLANK and cell.kind != "blank")
+    filled = sum(kinds.values())
+    if filled == 0:
+        return "empty", []
+    if kinds["number"] == filled:
+        return "numeric", []
+    if kinds["date"] == filled:
+        return "dates", []
+    if 2 * (kinds["number"] + kinds["error"]) >= filled:  # mostly numbers: a few cells are wrong
+        return "bad", [(i, c) for i, c in cells if c.kind not in ("number", "blank")]
+    return ("logical" if kinds["logical"] == filled else "text"), []
+
+
+def _what(cell: Cell) -> str:
+    if cell.kind == "error":
+        return f"{cell.shown} (an Excel error value)"
+    if cell.kind == "logical":
+        return f"{cell.shown} (a logical value)"
+    if cell.kind == "date":
+        return f"a date ({cell.shown})"
+    return repr(cell.shown)
+
+
+def bad_cells_message(column: Column, bad: list[tuple[int, Cell]], arg: str) -> str:
+    """One line naming the column, the first cells that are not numbers, and the fix."""
+    grid = column.grid
+    first = bad[0][1]
+    cells = ", ".join(f"{_what(c)} at {grid.name(column.rows[i], column.col)}" for i, c in bad[:_MORE])
+    more = f" and {len(bad) - _MORE} more" if len(bad) > _MORE else ""
+    if column.given is None:
+        who = f"column {column.label!r}"
+    elif header_key(column.given) == header_key(column.label):
+        who = f"{arg} {column.label!r}"
+    else:
+        who = f"{arg} {column.given!r}: {column.label!r}"
+    if first.kind == "error":
+        fix = "fix the formula there, or clear the cell"
+    elif first.kind == "logical":
+        fix = "type a number there (1 or 0 for TRUE or FALSE)"
+    else:
+        mark = "commas" if grid.decimal_comma else "points"
+        fix = f"type a number there (this file writes decimal {mark}), or delete the row"
+    return f"{who} ({grid.col_name(column.col)}) has {cells}{more}; {fix}."
+
+
+def _cell_name(col: Column, i: int) -> str:
+    """``C9``; in a CSV, where a line holds every column, ``line 9 ('Web visits')``."""
+    name = col.grid.name(col.rows[i], col.col)
+    return f"{name} ({col.label!r})" if col.grid.is_csv else name
+
+
+@dataclass
+class Rows:
+    keep: list[int]
+    values: list[list[float]]  # per column, the kept rows' numbers
+    skipped: list[str]
+    notes: list[str]
+
+
+def _close(value: float, target: float, tol: float) -> bool:
+    return abs(value - target) <= tol
+
+
+def _is_total(row: list[Cell | None], sums: list[list[float]], rows_above: int) -> bool:
+    """Every value in ``row`` (two at least) is the sum or the mean of its column over the rows
+    above, whose running ``sums`` are (total, sum of sizes, count) per column. Three rows at least:
+    over two, a third row of small whole numbers is their sum too often by chance."""
+    present = [(j, c) for j, c in enumerate(row) if c is not None]
+    if len(present) < 2 or rows_above < 3:
+        return False
+    for j, cell in present:
+        total, scale, count = sums[j]
+        if count < 3:
+            return False
+        written = 0.5 * 10.0 ** -cell.decimals if cell.decimals is not None else 0.0  # a CSV's shown digits
+        tol = written + 1e-9 * scale  # running sums of up to ~1e6 rows stay well within 1e-9 of their size
+        if not (_close(cell.value, total, tol) or _close(cell.value, total / count, written + 1e-9 * scale / count)):
+            return False
+    return True
+
+
+def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int, str], missing: str) -> Rows:
+    """The kept positions and their numbers; every value is checked, every row left out listed."""
+    anchor = columns[-1]
+    grid = anchor.grid
+    positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals]
+    table: dict[int, list[Cell | None]] = {i: [] for i in positions}
+    for col, arg in zip(columns, args):
+        allow_dates = col.given is not None
+        bad = []
+        for i in positions:
+            cell = col.grid.resolved(col.rows[i], col.col)
+            kind = cell.kind
+            if kind == "blank":
+                table[i].append(None)
+                continue
+            if kind != "number" and not (allow_dates and kind == "date"):
+                bad.append((i, cell))
+            table[i].append(cell)
+        if bad:
+            raise InputError(bad_cells_message(col, bad, arg))
+    skipped, notes = [], []
+    if labelled_totals:
+        labels = sorted(set(labelled_totals.values()))
+        what = "a total row" if len(labelled_totals) == 1 else "total rows"
+        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in labelled_totals])}: {what} "
+                       f"(labelled {', '.join(repr(t) for t in labels)}), left out")
+    blank = [i for i in positions if all(c is None for c in table[i])]
+    if blank:
+        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in blank])}: blank in every column read")
+    blank_set = set(blank)
+    rest = [i for i in positions if i not in blank_set]
+    totals = _value_totals(rest, table)
+    if totals:
+        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in totals])}: totals (each value is the sum or "
+                       "the mean of the rows above), left out")
+    total_set = set(totals)
+    rest = [i for i in rest if i not in total_set]
+    incomplete = [i for i in rest if any(c is None for c in table[i])]
+    if incomplete:
+        cells = [_cell_name(columns[j], i) for i in incomplete for j, c in enumerate(table[i]) if c is None]
+        first = next(j for j, c in enumerate(table[incomplete[0]]) if c is None)
+        if missing == "error":
+            unseen = " (or holds an error value such as #N/A, which python-calamine shows as blank in .xls and " \
+                     ".xlsb files)" if columns[first].grid.errors_unseen else ""
+            more = f" (blanks also at {', '.join(cells[1:_MORE + 1])}{' and more' if len(cells) > _MORE + 1 else ''})" \
+                if len(cells) > 1 else ""
+            col = columns[first]
+            first_cell = col.grid.name(col.rows[incomplete[0]], col.col)
+            raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) is blank at {first_cell}{unseen}{more}; "
+                             f"fill it in, delete {grid.rows_name([anchor.rows[incomplete[0]]])}, or pass "
+                             "missing=\"drop\" to leave incomplete rows out.")
+        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in incomplete])}: incomplete, left out "
+                       f"(missing=\"drop\"); blank at {', '.join(cells[:8])}{' and more' if len(cells) > 8 else ''}")
+    incomplete_set = set(incomplete)
+    keep = [i for i in rest if i not in incomplete_set]
+    if not keep:
+        raise InputError(f"no complete row of numbers in the columns read from {grid.file}; "
+                         "check the x and y arguments.")
+    values = [[table[i][j].value for i in keep] for j in range(len(columns))]
+    for col, j in zip(columns, range(len(columns))):
+        notes += _conversions(col, [table[i][j] for i in keep], args[j], grid)
+    return Rows(keep, values, skipped, notes)
+
+
+def _value_totals(rest: list[int], table: dict[int, list[Cell | None]]) -> list[int]:
+    """Trailing rows whose values are the sums or means of the rows above them."""
+    found: list[int] = []
+    width = len(table[rest[0]]) if rest else 0
+    sums = [[0.0, 0.0, 0] for _ in range(width)]
+    flags, rows_above = [], 0
+    for i in rest:
+        is_total = _is_total(table[i], sums, rows_above)
+        flags.append(is_total)
+        if not is_total:
+            rows_above += 1
+            for j, cell in enumerate(table[i]):
+                if cell is not None:
+                    entry = sums[j]
+                    entry[0] += cell.value
+                    entry[1] += abs(cell.value)
+                    entry[2] += 1
+    while flags and flags[-1]:  # only a run at the end: a data row may equal a mean by chance
+        found.insert(0, rest[len(flags) - 1])
+        flags.pop()
+    return found
+
+
+def _conversions(col: Column, cells: list[Cell], arg: str, grid) -> list[str]:
+    percent = [c for c in cells if c.percent]
+    plain = [c for c in cells if c.kind == "number" and not c.percent]
+    notes = []
+    if percent and plain:
+        number = plain[0].shown or f"{plain[0].value:g}"
+        raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) mixes percentages ({percent[0].shown!r}) "
+                         f"and plain numbers ({number!r}); write them all with % or all without.")
+    if percent:
+        notes.append(f"{col.label!r}: percentages read as fractions ({percent[0].shown} -> {percent[0].value:g})")
+    dates = [c for c in cells if c.kind == "date"]
+    if dates:
+        notes.append(f"{col.label!r}: dates read as Excel serial numbers ({dates[0].shown} -> {dates[0].value:g})")
+    return notes
