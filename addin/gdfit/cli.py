@@ -7,13 +7,12 @@ import os
 import sys
 import time
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from gdfit import __version__
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 FIT_OPTIONS = ("loss", "method", "optimizer", "learning_rate", "schedule", "batch_size", "max_iter",
                "tol", "grad_tol", "max_time", "seed", "scale", "init", "n_starts")
@@ -85,40 +84,6 @@ def fit_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def read_table(path: str, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV or an Excel sheet into a DataFrame, with one-line errors."""
-    import pandas as pd  # local: --version, --help and usage errors start without pandas
-
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"data file {path!r} does not exist; give the path to a .csv or .xlsx file.")
-    suffix = file.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(file, sheet_name=sheet or 0, engine="openpyxl")
-        return pd.read_csv(file)
-    except (ValueError, OSError, KeyError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CommandError(f"could not read {path!r} ({reason}); give a CSV with a header row "
-                           "or an .xlsx file.") from None
-
-
-def select_columns(table: pd.DataFrame, y: str | None, x: Sequence[str] | None) -> tuple[pd.DataFrame, pd.Series]:
-    """Pick y (default: last numeric column) and x (default: the other numeric columns)."""
-    import pandas as pd  # local: see read_table
-
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    for name in [y, *(x or [])]:
-        if name is not None and name not in table.columns:
-            raise CommandError(f"column {name!r} not found; the columns are {', '.join(map(str, table.columns))}.")
-    if y is None:
-        if not numeric:
-            raise CommandError("no numeric column found; name the response with --y COLUMN.")
-        y = numeric[-1]
-    xs = list(x) if x else [c for c in numeric if c != y]
-    return table[xs], table[y]
-
-
 def _format(value: float) -> str:
     return f"{value:.10g}" if math.isfinite(value) else str(value)
 
@@ -154,7 +119,13 @@ def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
 
 
 def _data(args: argparse.Namespace):
-    return select_columns(read_table(args.data, args.sheet), args.y, args.x)
+    """X and y through gdfit.read_data, saying on stderr what was read and what was left out."""
+    from gdfit.files.read import read_data  # local: the reader pulls pandas and python-calamine
+
+    data = read_data(args.data, sheet=args.sheet, x=args.x, y=args.y, missing=args.missing)
+    for line in (data.where, *data.notes, *data.skipped):
+        print(f"gdfit: {line}", file=sys.stderr)
+    return data.X, data.y
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
@@ -164,7 +135,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 def comparison_text(cmp) -> str:
     """The parity table and its notes as plain text."""
-    import pandas as pd  # local: see read_table
+    import pandas as pd  # local: --version, --help and usage errors start without pandas
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         table = cmp.table.to_string(float_format=lambda v: f"{v:.10g}")
@@ -241,9 +212,13 @@ def cmd_workbooks(args: argparse.Namespace) -> int:
 def _data_command(sub, name: str, help_text: str, handler) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help_text)
     p.add_argument("data", help="a .csv (header row) or .xlsx file")
-    p.add_argument("--y", help="response column (default: the last numeric column)")
-    p.add_argument("--x", nargs="+", help="predictor columns (default: the other numeric columns)")
-    p.add_argument("--sheet", help="sheet name for .xlsx input (default: the first)")
+    p.add_argument("--y", help="response: a header, a range like E3:E26, Table1[Units] or a name "
+                              "(default: the last numeric column)")
+    p.add_argument("--x", nargs="+", help="predictors: headers, ranges (B3:D26, B:B, 'Sheet'!B3:B26), table "
+                                          "columns or names (default: the other numeric columns)")
+    p.add_argument("--sheet", help="sheet of a workbook (default: the active sheet, else the first with numbers)")
+    p.add_argument("--missing", choices=("error", "drop"), default="error",
+                   help="a blank in a used column: error (default, naming the cell) or drop the row")
     p.set_defaults(handler=handler)
     return p
 

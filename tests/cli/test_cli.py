@@ -2,6 +2,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import gdfit
@@ -59,16 +60,17 @@ def test_xlsx_input(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["fit", "missing.csv"], "does not exist"),
-    (["fit", "{csv}", "--y", "nope"], "column 'nope' not found"),
+    (["fit", "missing.csv"], "is not a file"),
+    (["fit", "{csv}", "--y", "nope"], "y 'nope' is not a column header"),
     (["fit", "{csv}", "--loss", "cubic"], "'loss'"),
     (["fit", "{csv}", "--learning-rate", "-1"], "learning_rate"),
 ])
 def test_errors_are_one_line_with_status_2(tmp_path, capsys, args, words):
     path = _write_csv(tmp_path, gdfit.datasets.house_prices())
     assert main([a.replace("{csv}", path) for a in args]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("gdfit: error:") and words in err and "\n" not in err
+    *said, error = capsys.readouterr().err.strip().splitlines()
+    assert error.startswith("gdfit: error:") and words in error  # the error is one line, the last
+    assert not any("error" in line for line in said)  # before it, at most what was read
 
 
 def test_progress_bar_draws_only_after_the_delay():
@@ -131,4 +133,24 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     child.stdout.close()
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == 141
-    assert err == ""  # no BrokenPipeError traceback, no "Exception ignored" line
+    assert err.startswith("gdfit: data.csv") and len(err.splitlines()) == 1  # what was read, nothing else:
+    assert "Error" not in err and "Exception" not in err  # no BrokenPipeError traceback
+
+
+def test_fit_reads_numbers_as_analysts_type_them(tmp_path, capsys):
+    # A title row, thousands separators, currency and percentages: before the reader, gdfit fit
+    # silently left the formatted columns out and fitted another model.
+    d = gdfit.datasets.ad_spend()
+    lines = ["Monthly sales report,,", "Ad spend ($),Margin,Sales"]
+    lines += [f'"${1000 * a:,.0f}",{m:.1f}%,"{100000 * s:,.0f}"'
+              for a, m, s in zip(d.ad_spend, 10 + d.ad_spend / 10, d.sales)]
+    path = tmp_path / "report.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["fit", str(path), "--x", "Ad spend ($)", "--y", "Sales"]) == 0
+    out, err = capsys.readouterr()
+    x = np.array([round(1000 * a) for a in d.ad_spend], dtype=float)
+    y = np.array([round(100000 * s) for s in d.sales], dtype=float)
+    slope, intercept = np.polyfit(x, y, 1)
+    closed = next(line for line in out.splitlines() if line.startswith("Ad spend"))
+    assert float(closed.split()[-2]) == pytest.approx(slope, rel=1e-9)
+    assert "'Ad spend ($)'" in err and "'Sales'" in err and "Margin" in err  # read, and what was left out
