@@ -191,9 +191,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
         result = train_book(args.book, sheet=args.sheet, x=args.x, y=args.y, out=args.out,
-                            in_place=args.in_place, progress=bar, **options)
+                            in_place=args.in_place, missing=args.missing, progress=bar, **options)
     finally:
         bar.close()
+    for line in (result.data.where, *result.data.notes, *result.data.skipped, *result.warnings):
+        print(f"gdfit: {line}", file=sys.stderr)
     print(comparison_text(result.comparison))
     print(f"\nwrote {result.output}: sheets {', '.join(result.sheets)}")
     if result.not_kept:
@@ -248,9 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-intercept", dest="fit_intercept", action="store_false", help="line through the origin")
     t = sub.add_parser("train", help="fit a workbook's data and write gdfit's sheets into a copy of it")
     t.add_argument("book", help="an .xlsx or .xlsm workbook")
-    t.add_argument("--sheet", help="data sheet (default: the active sheet)")
-    t.add_argument("--x", nargs="+", help="x column headers or ranges like B2:B31")
-    t.add_argument("--y", help="y column header or range (default: the last numeric column)")
+    t.add_argument("--sheet", help="data sheet (default: the active sheet, else the first with numbers)")
+    t.add_argument("--x", nargs="+", help="predictors: headers, ranges (B3:D26, B:B, 'Sheet'!B3:B26), table "
+                                          "columns or names (default: the other numeric columns)")
+    t.add_argument("--y", help="response: a header, a range like E3:E26, Table1[Units] or a name "
+                              "(default: the last numeric column)")
+    t.add_argument("--missing", choices=("error", "drop"), default="error",
+                   help="a blank in a used column: error (default, naming the cell) or drop the row")
     t.add_argument("--out", help="output workbook (default: BOOK_gdfit.xlsx beside the input)")
     t.add_argument("--in-place", action="store_true",
                    help="write into BOOK itself; refused if anything in it would be lost")

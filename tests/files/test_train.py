@@ -138,7 +138,7 @@ def test_explicit_ranges_and_headers(tmp_path):
     for result in (by_range, by_name):
         assert result.comparison.closed.coef[0] == pytest.approx(
             gdfit.closed_form(d[["ad_spend"]], d.sales).coef[0], rel=1e-15)
-    with pytest.raises(BookError, match="--y 'profit' is neither a column header"):
+    with pytest.raises(BookError, match=r"y 'profit' is not a column header \(headers: 'ad spend', 'sales'\)"):
         train_book(book, y="profit", out=tmp_path / "c.xlsx")
 
 

@@ -1,4 +1,5 @@
-"""Headless training of a workbook: find the data, fit, and write gdfit's sheets beside it.
+"""Headless training of a workbook: read the data with :func:`gdfit.read_data`, fit, and write
+gdfit's sheets beside it with openpyxl.
 
 The user's workbook is never modified unless ``in_place`` is asked for and nothing in it would
 be lost by an openpyxl rewrite (:func:`gdfit.files.book.unkept_parts`). gdfit owns the sheets it
@@ -11,20 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-import pandas as pd
-
 from gdfit.core.compare import Comparison, compare_dataset
-from gdfit.core.data import as_dataset
-from gdfit.files.book import BookError, find_data, load_book, mark_owned, read_range, read_region, unkept_parts
+from gdfit.core.data import InputError, as_dataset
+from gdfit.files.book import BookError, load_book, mark_owned, unkept_parts
+from gdfit.files.read import LoadedData, read_data
 from gdfit.render.xlsx import render_workbook, save_workbook
-from gdfit.report.a1 import col_letter
-from gdfit.report.model import RangeRef
+from gdfit.report.a1 import parse_cell, quote_sheet
+from gdfit.report.layout import footprints
+from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.ownership import sheet_names_for, unique_table_names
-from gdfit.report.references import renamed
+from gdfit.report.references import renamed, resolve
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 
-__all__ = ["TrainResult", "train_book", "default_output"]
+__all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings"]
 
 
 @dataclass
@@ -35,6 +36,8 @@ class TrainResult:
     sheets: list[str]
     comparison: Comparison
     not_kept: list[str] = field(default_factory=list)
+    data: LoadedData | None = None  # what was read and what was left out, as gdfit.read_data says it
+    warnings: list[str] = field(default_factory=list)  # where the live formulas differ from gdfit's fit
 
 
 def default_output(path: Path) -> Path:
@@ -42,63 +45,74 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}_gdfit{path.suffix}")
 
 
-def _columns_as_ranges(region, columns: Sequence[int]) -> list[RangeRef]:
-    return [RangeRef(region.sheet, f"{col_letter(c)}{region.first_row}:{col_letter(c)}{region.last_row}",
-                     external=True) for c in columns]
+def _as_range(qualified: str) -> RangeRef:
+    """``'Sales data'!B4:B33`` (as :func:`gdfit.read_data` names its ranges) as a live reference."""
+    sheet, _, cells = qualified.rpartition("!")
+    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    return RangeRef(sheet, cells, external=True)
 
 
-def _pick(headers: list[str], wanted: str, arg: str) -> int:
-    matches = [i for i, h in enumerate(headers) if h.lower() == wanted.strip().lower()]
-    if not matches:
-        raise BookError(f"{arg} {wanted!r} is neither a column header ({', '.join(headers)}) nor a range like B2:B31.")
-    return matches[0]
+def _rows_of(ref: RangeRef) -> tuple[int, int, int]:
+    """First row, last row and column of a one-column range such as ``B4:B33``."""
+    first, _, last = ref.cells.partition(":")
+    (r1, c1), (r2, _) = parse_cell(first), parse_cell(last or first)
+    return r1, r2, c1
 
 
-def _is_range(text: str) -> bool:
-    from openpyxl.utils.cell import range_boundaries
-    try:
-        range_boundaries(text.replace("$", ""))
-        return ":" in text or text[-1].isdigit()
-    except ValueError:
-        return False
+def _span(rows: list[int]) -> str:
+    """``[5, 6, 7, 12]`` -> ``"5-7, 12"``."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-def read_training_data(ws, x: Sequence[str] | None, y: str | None):
-    """The data frame to fit and the cell ranges it came from (``x`` ranges, ``y`` range)."""
-    if (x and all(_is_range(r) for r in x)) and (y and _is_range(y)):
-        y_label, y_values = read_range(ws, y, "--y")
-        xs = [read_range(ws, r, "--x") for r in x]
-        labels = [label or f"x{j + 1}" for j, (label, _) in enumerate(xs)]
-        frame = pd.DataFrame({label: values for label, (_, values) in zip(labels, xs)})
-        refs = [_data_ref(ws.title, r, label is not None) for r, (label, _) in zip(x, xs)]
-        return frame, pd.Series(y_values, name=y_label or "y"), refs, _data_ref(ws.title, y, y_label is not None)
-    region = find_data(ws)
-    headers, columns = read_region(ws, region)
-    y_index = _pick(headers, y, "--y") if y else len(headers) - 1
-    x_index = [_pick(headers, name, "--x") for name in x] if x else [i for i in range(len(headers)) if i != y_index]
-    ranges = _columns_as_ranges(region, region.columns)
-    frame = pd.DataFrame({headers[i]: columns[i] for i in x_index})
-    return frame, pd.Series(columns[y_index], name=headers[y_index]), [ranges[i] for i in x_index], ranges[y_index]
+def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> list[str]:
+    """Where Excel's live formulas on ``refs`` would not see the numbers gdfit fitted: rows inside the
+    ranges that gdfit left out, and cells holding numbers as text (read by gdfit, text to LINEST).
 
-
-def _data_ref(sheet: str, ref: str, skip_label: bool) -> RangeRef:
-    from openpyxl.utils.cell import range_boundaries
-    c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-    r1 += int(skip_label)
-    return RangeRef(sheet, f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}", external=True)
+    ``loaded``'s ranges run from its first row read to its last, so rows left out at either end
+    (title, header, Total rows) are outside them already; only rows left out between remain."""
+    read = list(loaded.X.index)  # y's rows; each range sits at the same offsets from its first row
+    warnings = []
+    inside = sorted(set(range(read[0], read[-1] + 1)) - set(read))
+    if inside:
+        names = ", ".join(f"{quote_sheet(r.sheet)}!{r.cells}" for r in refs)
+        what = "row" if len(inside) == 1 else "rows"
+        warnings.append(f"Warning: the live formulas cover {names}, which include {what} {_span(inside)} "
+                        f"that gdfit left out; Excel's results can differ from gdfit's until "
+                        f"{'it is' if len(inside) == 1 else 'they are'} filled in or deleted.")
+    kept = [r - read[0] for r in read]  # offsets of the rows read from the ranges' first rows
+    text_cells = []
+    for ref in refs:
+        first, _, col = _rows_of(ref)
+        ws = wb[ref.sheet]
+        for offset in kept:
+            cell = ws.cell(first + offset, col)
+            if cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str):
+                text_cells.append(f"{quote_sheet(ref.sheet)}!{cell.coordinate}")
+    if text_cells:
+        more = f" and {len(text_cells) - 3} more" if len(text_cells) > 3 else ""
+        warnings.append(f"Warning: {', '.join(text_cells[:3])}{more} hold numbers typed as text; gdfit read them "
+                        "as numbers, but Excel's live formulas see text there and differ from gdfit's until "
+                        "they are re-entered as numbers.")
+    return warnings
 
 
 def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] | None = None,
                y: str | None = None, out: str | Path | None = None, in_place: bool = False,
-               **fit_options: Any) -> TrainResult:
+               missing: str = "error", **fit_options: Any) -> TrainResult:
     """Fit the workbook's data and write the Formula, Solver, Regression, GD and Compare sheets.
 
     Parameters
     ----------
     path : path to an .xlsx or .xlsm workbook
-    sheet : the data sheet (default: the active sheet)
-    x, y : column headers or one-column ranges (default: the last numeric column is y, the
-        other numeric columns are x)
+    sheet, x, y, missing : read by :func:`gdfit.read_data` (headers, ranges, table columns or
+        names; title rows, Total rows and formatted numbers as it reads them)
     out : output path (default ``<name>_gdfit.xlsx`` beside the input)
     in_place : rewrite the input itself; refused when the rewrite would lose anything
     **fit_options : options of :func:`gdfit.fit`
@@ -112,22 +126,56 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     if target.suffix.lower() != source_path.suffix.lower():
         raise BookError(f"--out {str(target)!r} must keep the input's extension {source_path.suffix!r}.")
     wb = load_book(source_path)
-    if sheet is not None and sheet not in wb.sheetnames:
-        raise BookError(f"--sheet {sheet!r} not found; the sheets are {', '.join(wb.sheetnames)}.")
-    ws = wb[sheet] if sheet else wb.active
-    if not hasattr(ws, "iter_rows"):
-        raise BookError(f"sheet {ws.title!r} is a chart sheet; name the data sheet with --sheet.")
-    frame, target_y, x_refs, y_ref = read_training_data(ws, x, y)
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise BookError(f"--sheet {sheet!r} not found; the sheets are {', '.join(wb.sheetnames)}.")
+        if not hasattr(wb[sheet], "iter_rows"):
+            raise BookError(f"sheet {sheet!r} is a chart sheet; name the data sheet with --sheet.")
+    try:
+        loaded = read_data(source_path, sheet=sheet, x=list(x) if x else None, y=y, missing=missing)
+    except BookError:
+        raise
+    except InputError as exc:  # one type for every refusal of train_book
+        raise BookError(str(exc)) from None
+    x_refs = [_as_range(r) for r in loaded.x_refs]
+    y_ref = _as_range(loaded.y_ref)
     const = fit_options.pop("fit_intercept", True)
-    data = as_dataset(frame, target_y, fit_intercept=const, moments=True)  # once for every method
-    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(frame.shape[1], const)},
+    data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
+    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(loaded.X.shape[1], const)},
                           **fit_options)
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
+    warnings = live_formula_warnings(wb, loaded, [*x_refs, y_ref])
+    dropped = _drop_unpaired_series(report)
+    if dropped:
+        warnings.append(f"Warning: chart series left out: {', '.join(dropped)}; the data ranges hold more rows "
+                        "than gdfit fitted, so they cannot be paired with its one value per row read.")
+    _add_warnings(report.sheet("Formula"), warnings)
     report = renamed(report, sheet_names_for(report, wb))
     unique_table_names(report, wb)
     render_workbook(report, wb, replace=True)
     for spec in report.sheets:
         mark_owned(wb[spec.name])
     save_workbook(wb, target)
-    return TrainResult(target, [s.name for s in report.sheets], cmp, lost)
+    return TrainResult(target, [s.name for s in report.sheets], cmp, lost, loaded, warnings)
+
+
+def _drop_unpaired_series(report: Report) -> list[str]:
+    """Leave out chart series that pair the data ranges with one value per row read: with rows left
+    out inside the ranges (see :func:`live_formula_warnings`) their lengths differ."""
+    dropped = []
+    for sheet in report.sheets:
+        for chart in sheet.charts:
+            kept = [s for s in chart.series
+                    if resolve(report, s.x_ref).rect.shape == resolve(report, s.y_ref).rect.shape]
+            dropped += [f"{s.name!r} ({chart.title})" for s in chart.series if s not in kept]
+            chart.series = kept
+        sheet.charts = [c for c in sheet.charts if c.series]
+    return dropped
+
+
+def _add_warnings(sheet: SheetSpec, warnings: Sequence[str]) -> None:
+    """The warnings below everything else on the sheet, one row each after a blank row."""
+    bottom = max(rect.max_row for _, rect in footprints(sheet))
+    for i, text in enumerate(warnings):
+        sheet.notes.append(Note(f"A{bottom + 2 + i}", text, "warning", span=8))
