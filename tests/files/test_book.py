@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from openpyxl.chart import Reference, ScatterChart, Series
 
-from gdfit.files.book import BookError, check_package, find_data, load_book, read_range, read_region, unkept_parts
+from gdfit.files.book import BookError, check_package, find_data, load_book, read_region, unkept_parts
 
 
 def _book(rows, title="Data"):
@@ -41,15 +41,6 @@ def test_a_gap_in_a_numeric_column_is_named(tmp_path):
 def test_no_data_is_a_clear_error():
     with pytest.raises(BookError, match="no data found on sheet 'Data'"):
         find_data(_book([["just", "words"], ["and", "more"]]).active)
-
-
-def test_read_range_with_label_and_bad_cell():
-    ws = _book([["spend", "sales"], [1.0, 2.0], [2.0, None], [3.0, 4.0]]).active
-    assert read_range(ws, "A1:A4", "--x") == ("spend", [1.0, 2.0, 3.0])
-    with pytest.raises(BookError, match=r"--y 'B1:B4' has a blank at B3"):
-        read_range(ws, "B1:B4", "--y")
-    with pytest.raises(BookError, match="spans 2 columns"):
-        read_range(ws, "A1:B4", "--x")
 
 
 def test_unkept_parts_names_charts(tmp_path):

@@ -17,7 +17,7 @@ from gdfit.core.data import InputError
 from gdfit.report.ownership import OWNER_NAME, is_owned
 
 __all__ = ["BookError", "DataRegion", "check_package", "unkept_parts", "load_book", "find_data",
-           "read_region", "read_range", "OWNER_NAME", "is_owned", "mark_owned"]
+           "read_region", "OWNER_NAME", "is_owned", "mark_owned"]
 
 
 MAX_FILE_BYTES = 200 * 2**20
@@ -188,28 +188,3 @@ def read_region(ws, region: DataRegion) -> tuple[list[str], list[list[float]]]:
                              min_col=col, max_col=col, values_only=True)
         columns.append([row[0] for row in cells])
     return list(region.headers), columns
-
-
-def read_range(ws, ref: str, arg: str) -> tuple[str | None, list[float]]:
-    """Numbers of a one-column range such as ``B2:B31`` (a text first cell is taken as its label)."""
-    try:
-        cells = ws[ref]
-    except ValueError:
-        raise BookError(f"{arg} {ref!r} is not a cell range; write it like B2:B31.") from None
-    if not isinstance(cells, tuple):
-        cells = ((cells,),)
-    elif cells and not isinstance(cells[0], tuple):
-        cells = tuple((c,) for c in cells)
-    if cells and len(cells[0]) != 1:
-        raise BookError(f"{arg} {ref!r} spans {len(cells[0])} columns; give one column per range.")
-    flat = [row[0] for row in cells]
-    label = None
-    if flat and isinstance(flat[0].value, str):
-        label, flat = flat[0].value.strip(), flat[1:]
-    values = []
-    for cell in flat:
-        if not _is_number(cell.value):
-            what = "a blank" if cell.value is None else f"{cell.value!r}"
-            raise BookError(f"{arg} {ref!r} has {what} at {cell.coordinate}; every cell must be a number.")
-        values.append(float(cell.value))
-    return label, values
