@@ -194,6 +194,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                             in_place=args.in_place, missing=args.missing, progress=bar, **options)
     finally:
         bar.close()
+    # after the run, so that a refusal of the data stays one line on stderr
     for line in (result.data.where, *result.data.notes, *result.data.skipped, *result.warnings):
         print(f"gdfit: {line}", file=sys.stderr)
     print(comparison_text(result.comparison))

@@ -137,10 +137,10 @@ def test_linest_on_three_columns_recalculates_to_gdfits_model(trained):
     assert values["intercept"] == pytest.approx(closed.intercept, rel=REL)
 
 
-def _plain_book(path, change=None):
+def _plain_book(path, change=None, title="Data"):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Data"
+    ws.title = title
     ws.append(HEADERS[1:])
     for i in range(12):
         ws.append([AD_SPEND[i], VISITS[i], PRICE[i], UNITS[i]])
@@ -169,6 +169,7 @@ def test_rows_dropped_with_missing_drop_are_named_and_printed(tmp_path, capsys):
         ws["C9"] = None
     book = _plain_book(tmp_path / "drop.xlsx", blank_c9)
     assert main(["train", str(book), "--missing", "drop"]) == 0
+    # printed after the run (an error stays one line): the fit's own warnings (max_iter) come first
     err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("gdfit: warning:")]
     assert err[0] == ("gdfit: drop.xlsx, sheet 'Data' (the active sheet): x = A2:A13 (Ad spend ($)), "
                       "B2:B13 (Web visits), C2:C13 (Price index); y = D2:D13 (Units sold); 11 rows")
@@ -189,12 +190,14 @@ def test_numbers_typed_as_text_are_read_and_named_as_text_to_excel(tmp_path):
     def typed(ws):
         for r in range(2, 14):
             ws.cell(r, 1).value = f"${ws.cell(r, 1).value:,}"
-    book = _plain_book(tmp_path / "typed.xlsx", typed)
+    book = _plain_book(tmp_path / "typed.xlsx", typed, title="Bob's data")
     result = train_book(book, x=["Ad spend ($)"], y="Units sold")
+    formula = openpyxl.load_workbook(result.output)["Formula"]["B5"].value
+    assert formula == "=SLOPE('Bob''s data'!$D$2:$D$13,'Bob''s data'!$A$2:$A$13)"  # the quote undone and redone
     slope, _ = _lstsq([AD_SPEND[:12]], UNITS[:12])
     assert result.comparison.closed.coef[0] == pytest.approx(slope, rel=REL)
     assert result.warnings == [
-        "Warning: 'Data'!A2, 'Data'!A3, 'Data'!A4 and 9 more hold numbers typed as text; gdfit read them as "
+        "Warning: 'Bob''s data'!A2, 'Bob''s data'!A3, 'Bob''s data'!A4 and 9 more hold numbers typed as text; gdfit read them as "
         "numbers, but Excel's live formulas see text there and differ from gdfit's until they are re-entered "
         "as numbers."]
     assert _warnings(openpyxl.load_workbook(result.output)["Formula"]) == result.warnings
