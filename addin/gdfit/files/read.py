@@ -102,7 +102,10 @@ def _labelled_totals(selection: Selection, anchor: Column) -> dict[int, str]:
     table = selection.table(anchor.grid)
     columns = table.columns if table is not None else tuple(range(anchor.grid.width))
     found = {}
+    plain = anchor.grid.plain_rows
     for i, r in enumerate(anchor.rows):
+        if r < len(plain) and plain[r]:
+            continue  # numbers only: no label
         label = total_label(anchor.grid, r, columns)
         if label is not None:
             found[i] = label

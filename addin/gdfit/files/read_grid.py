@@ -6,7 +6,9 @@ records as Excel's row numbers do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell, classify
@@ -15,6 +17,7 @@ from gdfit.report.a1 import col_letter
 __all__ = ["Grid", "UNCACHED", "spans"]
 
 UNCACHED = "="  # marks a formula cell saved without its result
+_NUMBER_TYPES = frozenset({float, int})  # how a workbook reader gives a number (bool is neither)
 
 
 @dataclass(eq=False)
@@ -30,6 +33,8 @@ class Grid:
     errors_unseen: bool = False  # a format whose error values cannot be told from blanks (.xls, .xlsb)
     _cells: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
     _special: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+    _plain: list[bool] | None = field(default=None, repr=False)
+    _numbers: dict[tuple[int, tuple[int, ...]], np.ndarray | None] = field(default_factory=dict, repr=False)
 
     @property
     def is_csv(self) -> bool:
@@ -54,6 +59,36 @@ class Grid:
             raw = self.rows[r] if r < len(self.rows) else ()
             found = self._cells[r] = [classify(v, self.decimal_comma) for v in raw]
         return found
+
+    @property
+    def plain_rows(self) -> list[bool]:
+        """Per row, whether it holds numbers only, as the reader gave them: every cell classifies as
+        a number that no message quotes, so the common rows of a sheet need no :class:`Cell`."""
+        if self._plain is None:
+            self._plain = [bool(row) and set(map(type, row)) <= _NUMBER_TYPES for row in self.rows]
+        return self._plain
+
+    def plain_row(self, r: int) -> bool:
+        plain = self.plain_rows
+        return r < len(plain) and plain[r]
+
+    def numbers(self, rows: Sequence[int], c: int) -> np.ndarray | None:
+        """Column ``c`` at ``rows`` as float64 when every one of its cells is a number the reader gave
+        (what :meth:`resolved` would classify as ``number``, value ``float(raw)``); else None."""
+        key = (c, tuple(rows))
+        if key not in self._numbers:
+            found = None
+            try:
+                values = [self.rows[r][c] for r in rows]
+            except IndexError:  # a short row or a row past the end: a blank
+                values = []
+            if values and set(map(type, values)) <= _NUMBER_TYPES:
+                try:
+                    found = np.array(values, dtype=float)
+                except OverflowError:  # an integer past float64: the per-cell path says so
+                    found = None
+            self._numbers[key] = found
+        return self._numbers[key]
 
     def cell(self, r: int, c: int) -> Cell:
         """The cell as typed; a blank here may still be an error value (see :meth:`resolved`)."""

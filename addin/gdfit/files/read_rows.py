@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell
 from gdfit.files.read_select import Column, header_key
@@ -22,6 +24,8 @@ _MORE = 3  # cells quoted in one message before "and N more"
 def profile(column: Column, positions: list[int]) -> tuple[str, list[tuple[int, Cell]]]:
     """What a column holds: numeric, dates, text, logical or empty, or "bad" — mostly numbers
     with some cells that are not — together with those cells (position, cell)."""
+    if positions and column.grid.numbers(column.rows, column.col) is not None:
+        return "numeric", []  # every cell a number: what the census below finds, without a Cell each
     cells = [(i, column.grid.resolved(column.rows[i], column.col)) for i in positions]
     kinds = Counter(cell.kind for _, cell in cells if cell is not BLANK and cell.kind != "blank")
     filled = sum(kinds.values())
@@ -77,7 +81,7 @@ def _cell_name(col: Column, i: int) -> str:
 @dataclass
 class Rows:
     keep: list[int]
-    values: list[list[float]]  # per column, the kept rows' numbers
+    values: list[list[float] | np.ndarray]  # per column, the kept rows' numbers
     skipped: list[str]
     notes: list[str]
 
@@ -109,6 +113,9 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     anchor = columns[-1]
     grid = anchor.grid
     positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals]
+    arrays = [col.grid.numbers(col.rows, col.col) for col in columns]
+    if positions and all(a is not None for a in arrays):
+        return _numeric_rows(anchor, positions, arrays, labelled_totals)
     table: dict[int, list[Cell | None]] = {i: [] for i in positions}
     for col, arg in zip(columns, args):
         allow_dates = col.given is not None
@@ -124,12 +131,7 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
             table[i].append(cell)
         if bad:
             raise InputError(bad_cells_message(col, bad, arg))
-    skipped, notes = [], []
-    if labelled_totals:
-        labels = sorted(set(labelled_totals.values()))
-        what = "a total row" if len(labelled_totals) == 1 else "total rows"
-        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in labelled_totals])}: {what} "
-                       f"(labelled {', '.join(repr(t) for t in labels)}), left out")
+    skipped, notes = _labelled_skipped(anchor, labelled_totals), []
     blank = [i for i in positions if all(c is None for c in table[i])]
     if blank:
         skipped.append(f"{grid.rows_name([anchor.rows[i] for i in blank])}: blank in every column read")
@@ -166,6 +168,73 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     for col, j in zip(columns, range(len(columns))):
         notes += _conversions(col, [table[i][j] for i in keep], args[j], grid)
     return Rows(keep, values, skipped, notes)
+
+
+def _labelled_skipped(anchor: Column, labelled_totals: dict[int, str]) -> list[str]:
+    if not labelled_totals:
+        return []
+    labels = sorted(set(labelled_totals.values()))
+    what = "a total row" if len(labelled_totals) == 1 else "total rows"
+    return [f"{anchor.grid.rows_name([anchor.rows[i] for i in labelled_totals])}: {what} "
+            f"(labelled {', '.join(repr(t) for t in labels)}), left out"]
+
+
+def _numeric_rows(anchor: Column, positions: list[int], arrays: list[np.ndarray],
+                  labelled_totals: dict[int, str]) -> Rows:
+    """:func:`read_rows` when every cell read is a number the reader gave: no blank, no cell to
+    refuse, no conversion to note; only the trailing totals to find, as :func:`_value_totals` does."""
+    at = np.asarray(positions)
+    columns = [a[at] for a in arrays]
+    skipped = _labelled_skipped(anchor, labelled_totals)
+    first = _first_total_candidate(columns)
+    totals: list[int] = []
+    if first is not None:  # the rows from there on are checked one by one, as the per-cell path does
+        sums = [[float(np.cumsum(c[:first])[-1]), float(np.cumsum(np.abs(c[:first]))[-1]), first] for c in columns]
+        tail = [[Cell("number", float(c[k])) for c in columns] for k in range(first, len(positions))]
+        flags = _total_flags(tail, sums, first)
+        while flags and flags[-1]:
+            totals.insert(0, positions[first + len(flags) - 1])
+            flags.pop()
+    if totals:
+        skipped.append(f"{anchor.grid.rows_name([anchor.rows[i] for i in totals])}: totals (each value is the sum "
+                       "or the mean of the rows above), left out")
+    kept = len(positions) - len(totals)
+    return Rows(positions[:kept], [c[:kept] for c in columns], skipped, [])
+
+
+def _first_total_candidate(columns: list[np.ndarray]) -> int | None:
+    """The first position whose every value is the sum or the mean of the rows above it, their
+    running sums taken as :func:`_value_totals` takes them (numpy's cumulative sum adds in order,
+    as it does); None when there is none. Rows before it are not totals."""
+    n = len(columns[0])
+    if len(columns) < 2 or n < 4:  # two values and three rows above at least
+        return None
+    flags = np.ones(n, dtype=bool)
+    flags[:3] = False  # three rows above at least
+    count = np.arange(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c in columns:
+            total = np.concatenate(([0.0], np.cumsum(c)[:-1]))
+            scale = np.concatenate(([0.0], np.cumsum(np.abs(c))[:-1]))
+            flags &= (np.abs(c - total) <= 1e-9 * scale) | (np.abs(c - total / count) <= 1e-9 * scale / count)
+    hits = np.flatnonzero(flags)
+    return int(hits[0]) if len(hits) else None
+
+
+def _total_flags(rows: list[list[Cell]], sums: list[list[float]], rows_above: int) -> list[bool]:
+    """Each row's flag as :func:`_value_totals` sets it, from the running ``sums`` over the rows above."""
+    flags = []
+    for row in rows:
+        is_total = _is_total(row, sums, rows_above)
+        flags.append(is_total)
+        if not is_total:
+            rows_above += 1
+            for j, cell in enumerate(row):
+                entry = sums[j]
+                entry[0] += cell.value
+                entry[1] += abs(cell.value)
+                entry[2] += 1
+    return flags
 
 
 def _value_totals(rest: list[int], table: dict[int, list[Cell | None]]) -> list[int]:
