@@ -96,6 +96,7 @@ def test_a_column_with_text_or_a_blank_goes_the_per_cell_way_with_the_same_messa
 
 def test_a_large_csv_reads_as_the_per_cell_path_does(tmp_path, per_cell):
     data = _numbers(3)
+    data[::7, 0] *= 1e-5  # repr writes these with exponents: 2.3e-06
     path = tmp_path / "numbers.csv"
     sums = data.sum(axis=0)
     lines = ["Price,Visits,Units,Revenue"] + [",".join(map(repr, row)) for row in data.tolist()]
@@ -103,5 +104,7 @@ def test_a_large_csv_reads_as_the_per_cell_path_does(tmp_path, per_cell):
     path.write_text("\n".join(lines) + "\n")
     fast = gdfit.read_data(path)
     np.testing.assert_array_equal(np.column_stack([fast.X, fast.y]), data)
+    assert any("e-0" in v for v in path.read_text().split(",")[:200])
+    assert "lines 5002-5003: totals" in fast.skipped[-1]
     per_cell()
     _same(fast, gdfit.read_data(path))

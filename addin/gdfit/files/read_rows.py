@@ -14,6 +14,7 @@ import numpy as np
 
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell
+from gdfit.files.read_grid import Numbers
 from gdfit.files.read_select import Column, header_key
 
 __all__ = ["Rows", "profile", "read_rows", "bad_cells_message"]
@@ -179,18 +180,19 @@ def _labelled_skipped(anchor: Column, labelled_totals: dict[int, str]) -> list[s
             f"(labelled {', '.join(repr(t) for t in labels)}), left out"]
 
 
-def _numeric_rows(anchor: Column, positions: list[int], arrays: list[np.ndarray],
+def _numeric_rows(anchor: Column, positions: list[int], arrays: list[Numbers],
                   labelled_totals: dict[int, str]) -> Rows:
-    """:func:`read_rows` when every cell read is a number the reader gave: no blank, no cell to
-    refuse, no conversion to note; only the trailing totals to find, as :func:`_value_totals` does."""
+    """:func:`read_rows` when every cell read is a plain number: no blank, no cell to refuse, no
+    conversion to note; only the trailing totals to find, as :func:`_value_totals` does."""
     at = np.asarray(positions)
-    columns = [a[at] for a in arrays]
+    columns = [a.values[at] for a in arrays]
+    decimals = [a.decimals[at] if a.decimals is not None else None for a in arrays]
     skipped = _labelled_skipped(anchor, labelled_totals)
-    first = _first_total_candidate(columns)
+    first = _first_total(columns, decimals)
     totals: list[int] = []
-    if first is not None:  # the rows from there on are checked one by one, as the per-cell path does
+    if first is not None:  # from the first total on, rows are checked one by one as the per-cell path does
         sums = [[float(np.cumsum(c[:first])[-1]), float(np.cumsum(np.abs(c[:first]))[-1]), first] for c in columns]
-        tail = [[Cell("number", float(c[k])) for c in columns] for k in range(first, len(positions))]
+        tail = [[_cell(c, d, k) for c, d in zip(columns, decimals)] for k in range(first, len(positions))]
         flags = _total_flags(tail, sums, first)
         while flags and flags[-1]:
             totals.insert(0, positions[first + len(flags) - 1])
@@ -202,23 +204,38 @@ def _numeric_rows(anchor: Column, positions: list[int], arrays: list[np.ndarray]
     return Rows(positions[:kept], [c[:kept] for c in columns], skipped, [])
 
 
-def _first_total_candidate(columns: list[np.ndarray]) -> int | None:
-    """The first position whose every value is the sum or the mean of the rows above it, their
-    running sums taken as :func:`_value_totals` takes them (numpy's cumulative sum adds in order,
-    as it does); None when there is none. Rows before it are not totals."""
+def _cell(values: np.ndarray, decimals: np.ndarray | None, k: int) -> Cell:
+    shown = -1 if decimals is None else int(decimals[k])
+    return Cell("number", float(values[k]), "", None if shown < 0 else shown)
+
+
+def _first_total(columns: list[np.ndarray], decimals: list[np.ndarray | None]) -> int | None:
+    """The first position that :func:`_is_total` takes for a total, or None. Before it no row is
+    one, so the running sums there are plain cumulative sums (numpy adds in order, as the per-cell
+    loop does). numpy proposes the candidates with tolerances a hair wider than the per-cell
+    check's, so none is missed however ``10 ** -decimals`` rounds; each is then confirmed by it."""
     n = len(columns[0])
     if len(columns) < 2 or n < 4:  # two values and three rows above at least
         return None
     flags = np.ones(n, dtype=bool)
-    flags[:3] = False  # three rows above at least
+    flags[:3] = False
     count = np.arange(n, dtype=float)
+    totals, scales = [], []
     with np.errstate(divide="ignore", invalid="ignore"):
-        for c in columns:
+        for c, d in zip(columns, decimals):
             total = np.concatenate(([0.0], np.cumsum(c)[:-1]))
             scale = np.concatenate(([0.0], np.cumsum(np.abs(c))[:-1]))
-            flags &= (np.abs(c - total) <= 1e-9 * scale) | (np.abs(c - total / count) <= 1e-9 * scale / count)
-    hits = np.flatnonzero(flags)
-    return int(hits[0]) if len(hits) else None
+            written = 0.0 if d is None else np.where(d >= 0, 0.5 * 10.0 ** -np.maximum(d, 0).astype(float), 0.0)
+            wide = 1 + 1e-9
+            flags &= ((np.abs(c - total) <= (written + 1e-9 * scale) * wide)
+                      | (np.abs(c - total / count) <= (written + 1e-9 * scale / count) * wide))
+            totals.append(total)
+            scales.append(scale)
+    for k in np.flatnonzero(flags).tolist():
+        sums = [[float(t[k]), float(s[k]), k] for t, s in zip(totals, scales)]
+        if _is_total([_cell(c, d, k) for c, d in zip(columns, decimals)], sums, k):
+            return k
+    return None
 
 
 def _total_flags(rows: list[list[Cell]], sums: list[list[float]], rows_above: int) -> list[bool]:
