@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from gdfit.core.data import InputError
@@ -259,7 +260,8 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
     anchor = y_col
     rows = read_rows(x_cols + [y_col], ["x"] * len(x_cols) + ["y"], _labelled_totals(selection, anchor), missing)
     home = selection.grid
-    index = pd.Index([anchor.rows[i] + 1 for i in rows.keep], name="line" if home.is_csv else "row")
+    index = pd.Index(np.asarray(anchor.rows, dtype=np.int64)[np.asarray(rows.keep, dtype=np.intp)] + 1,
+                     name="line" if home.is_csv else "row")
     labels = _unique([c.label for c in x_cols] + [y_col.label])
     X = pd.DataFrame({label: values for label, values in zip(labels[:-1], rows.values[:-1])}, index=index)
     target = pd.Series(rows.values[-1], index=index, name=labels[-1])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -102,8 +103,14 @@ class Grid:
         the digits written after the decimal separator; else None."""
         key = (c, tuple(rows))
         if key not in self._numbers:
+            data, at = self.rows, np.asarray(rows)
             try:
-                values = [self.rows[r][c] for r in rows]
+                if len(at) and (np.diff(at) == 1).all():  # a block of rows, the usual case: sliced in one go
+                    values = list(map(itemgetter(c), data[at[0]:at[-1] + 1]))
+                    if len(values) < len(at):
+                        raise IndexError  # rows past the end
+                else:
+                    values = [data[r][c] for r in rows]
             except IndexError:  # a short row or a row past the end: a blank
                 values = []
             self._numbers[key] = self._plain_numbers(values) if values else None

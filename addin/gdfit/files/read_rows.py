@@ -81,7 +81,7 @@ def _cell_name(col: Column, i: int) -> str:
 
 @dataclass
 class Rows:
-    keep: list[int]
+    keep: list[int] | range
     values: list[list[float] | np.ndarray]  # per column, the kept rows' numbers
     skipped: list[str]
     notes: list[str]
@@ -113,7 +113,8 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     """The kept positions and their numbers; every value is checked, every row left out listed."""
     anchor = columns[-1]
     grid = anchor.grid
-    positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals]
+    positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals] if labelled_totals \
+        else range(len(anchor.rows))  # a range: a million rows need no million ints
     arrays = [col.grid.numbers(col.rows, col.col) for col in columns]
     if positions and all(a is not None for a in arrays):
         return _numeric_rows(anchor, positions, arrays, labelled_totals)
@@ -180,13 +181,17 @@ def _labelled_skipped(anchor: Column, labelled_totals: dict[int, str]) -> list[s
             f"(labelled {', '.join(repr(t) for t in labels)}), left out"]
 
 
-def _numeric_rows(anchor: Column, positions: list[int], arrays: list[Numbers],
+def _numeric_rows(anchor: Column, positions: list[int] | range, arrays: list[Numbers],
                   labelled_totals: dict[int, str]) -> Rows:
     """:func:`read_rows` when every cell read is a plain number: no blank, no cell to refuse, no
     conversion to note; only the trailing totals to find, as :func:`_value_totals` does."""
-    at = np.asarray(positions)
-    columns = [a.values[at] for a in arrays]
-    decimals = [a.decimals[at] if a.decimals is not None else None for a in arrays]
+    if isinstance(positions, range):  # every row: the arrays as they are, no copy
+        columns = [a.values for a in arrays]
+        decimals = [a.decimals for a in arrays]
+    else:
+        at = np.asarray(positions)
+        columns = [a.values[at] for a in arrays]
+        decimals = [a.decimals[at] if a.decimals is not None else None for a in arrays]
     skipped = _labelled_skipped(anchor, labelled_totals)
     first = _first_total(columns, decimals)
     totals: list[int] = []
