@@ -137,7 +137,11 @@ def _child(party: str, path: Path, expected: Path, memory: bool) -> None:
         def numbers(frame):
             return frame.to_numpy()
     else:
+        import defusedxml.ElementTree  # noqa: F401 - what read_data imports on first use, imported
+        import python_calamine  # noqa: F401 - here as the other parties import theirs
+
         import gdfit
+        import gdfit.files.read  # noqa: F401
 
         def read():
             return gdfit.read_data(path)

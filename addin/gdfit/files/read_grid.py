@@ -101,7 +101,7 @@ class Grid:
         """Column ``c`` at ``rows`` when every one of its cells is a plain number (see
         :attr:`plain_rows`): the values :meth:`resolved` would give, as float64, and for a CSV file
         the digits written after the decimal separator; else None."""
-        key = (c, tuple(rows))
+        key = (c, rows if isinstance(rows, range) else tuple(rows))
         if key not in self._numbers:
             data, at = self.rows, np.asarray(rows)
             try:

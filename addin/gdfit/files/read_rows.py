@@ -225,19 +225,23 @@ def _first_total(columns: list[np.ndarray], decimals: list[np.ndarray | None]) -
     flags = np.ones(n, dtype=bool)
     flags[:3] = False
     count = np.arange(n, dtype=float)
-    totals, scales = [], []
+    wide = 1 + 1e-9
     with np.errstate(divide="ignore", invalid="ignore"):
         for c, d in zip(columns, decimals):
             total = np.concatenate(([0.0], np.cumsum(c)[:-1]))
             scale = np.concatenate(([0.0], np.cumsum(np.abs(c))[:-1]))
             written = 0.0 if d is None else np.where(d >= 0, 0.5 * 10.0 ** -np.maximum(d, 0).astype(float), 0.0)
-            wide = 1 + 1e-9
             flags &= ((np.abs(c - total) <= (written + 1e-9 * scale) * wide)
                       | (np.abs(c - total / count) <= (written + 1e-9 * scale / count) * wide))
-            totals.append(total)
-            scales.append(scale)
-    for k in np.flatnonzero(flags).tolist():
-        sums = [[float(t[k]), float(s[k]), k] for t, s in zip(totals, scales)]
+            del total, scale  # a column's sums at a time: a million rows' worth each
+    candidates = np.flatnonzero(flags)
+    if not len(candidates):
+        return None
+    before = candidates - 1  # the sums over the rows above each candidate (three at least)
+    totals = [np.cumsum(c)[before] for c in columns]
+    scales = [np.cumsum(np.abs(c))[before] for c in columns]
+    for i, k in enumerate(candidates.tolist()):
+        sums = [[float(t[i]), float(s[i]), k] for t, s in zip(totals, scales)]
         if _is_total([_cell(c, d, k) for c, d in zip(columns, decimals)], sums, k):
             return k
     return None
