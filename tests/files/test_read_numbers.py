@@ -65,13 +65,14 @@ def test_trailing_sum_and_mean_rows_and_a_labelled_total_as_the_per_cell_path_re
     data = _numbers(1)
     sums = [float(sum(data[:, j])) for j in range(data.shape[1])]  # in order, as the reader adds
     path = tmp_path / "totals.xlsx"
-    tail = [[s for s in sums], [s / ROWS for s in sums]]
+    tail = [[*sums, "Total"], [s / ROWS for s in sums]]  # a label beside the columns read
     _book(path, data, tail)
     fast = gdfit.read_data(path, x="Price, Units, Revenue", y="Visits", missing="drop")
     per_cell()
     slow = gdfit.read_data(path, x="Price, Units, Revenue", y="Visits", missing="drop")
     _same(fast, slow)
-    assert len(fast.X) == ROWS and "5004-5005: totals" in fast.skipped[-1]
+    assert len(fast.X) == ROWS and "row 5005: totals" in fast.skipped[-1]
+    assert any("row 5004: a total row (labelled 'Total')" in line for line in fast.skipped)
 
 
 def test_a_column_with_text_or_a_blank_goes_the_per_cell_way_with_the_same_message(tmp_path, per_cell):
