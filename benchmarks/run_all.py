@@ -1,8 +1,9 @@
 """Every speed and memory measure of README's "Speed and memory" table, in one run.
 
-Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes about a minute
-on a 2-core machine; ``--quick`` times three runs of each party instead of five (P6, P8 and P9,
-which take milliseconds: five instead of 21), on the same data.
+Run: ``python benchmarks/run_all.py [--quick] [--threads T]``. The full run takes a few minutes
+on a 2-core machine, most of them P11 and P12 (reading a 1,048,576-row file, each read a fresh
+process); ``--quick`` times three runs of each party instead of five (P6, P8 and P9, which take
+milliseconds: five instead of 21), on the same data.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import full_batch
 import iterations
 import memory
 import numpy as np
+import read
 import solver
 import startup
 import stochastic
@@ -40,6 +42,7 @@ def main() -> None:
         memory.measure(big),
         solver.measure(small, args.threads),
         *startup.measure(repeats, small, args.threads),
+        *read.measure(big - 1, 3 if args.quick else repeats),
     ]
     with limited(args.threads):
         pools = threads()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from gdfit.core.data import InputError
@@ -102,7 +103,10 @@ def _labelled_totals(selection: Selection, anchor: Column) -> dict[int, str]:
     table = selection.table(anchor.grid)
     columns = table.columns if table is not None else tuple(range(anchor.grid.width))
     found = {}
+    plain = anchor.grid.plain_rows
     for i, r in enumerate(anchor.rows):
+        if r < len(plain) and plain[r]:
+            continue  # numbers only: no label
         label = total_label(anchor.grid, r, columns)
         if label is not None:
             found[i] = label
@@ -127,7 +131,7 @@ def _defaults(selection: Selection, x_cols: list[Column],
     table: Table | None = selection.table(grid)
     if table is None:
         raise InputError(f"found no table of numbers in {_place(grid)}; name the cells with x and y.")
-    rows = explicit[0].rows if explicit else tuple(table.rows)
+    rows = explicit[0].rows if explicit else table.rows  # a range: a million rows need no million ints
     anchor = Column(grid, table.columns[0], rows, "")
     totals = _labelled_totals(selection, anchor)
     positions = [i for i in range(len(rows)) if i not in totals]
@@ -256,9 +260,12 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
     anchor = y_col
     rows = read_rows(x_cols + [y_col], ["x"] * len(x_cols) + ["y"], _labelled_totals(selection, anchor), missing)
     home = selection.grid
-    index = pd.Index([anchor.rows[i] + 1 for i in rows.keep], name="line" if home.is_csv else "row")
+    index = pd.Index(np.asarray(anchor.rows, dtype=np.int64)[np.asarray(rows.keep, dtype=np.intp)] + 1,
+                     name="line" if home.is_csv else "row")
     labels = _unique([c.label for c in x_cols] + [y_col.label])
-    X = pd.DataFrame({label: values for label, values in zip(labels[:-1], rows.values[:-1])}, index=index)
+    # one 2-D block made once: a frame built from a dict of columns copies them again to consolidate
+    X = pd.DataFrame(np.column_stack(rows.values[:-1]).astype(float, copy=False), columns=labels[:-1], index=index,
+                     copy=False)
     target = pd.Series(rows.values[-1], index=index, name=labels[-1])
     lines = f"lines {anchor.rows[rows.keep[0]] + 1}-{anchor.rows[rows.keep[-1]] + 1}, " if home.is_csv else ""
     where = (f"{source}: x = {_describe(x_cols, rows.keep, home)}; y = {_describe([y_col], rows.keep, home)}; "

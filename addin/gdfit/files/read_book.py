@@ -101,10 +101,11 @@ class Book:
                 rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except BaseException as exc:  # noqa: B036 - see _unreadable
                 raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
-            texts = (v for row in rows for v in row if isinstance(v, str) and v)
-            self._grids[sheet] = Grid(rows, self.path.name, sheet, uses_decimal_comma(texts),
-                                      special=self._special_reader(sheet),
-                                      errors_unseen=self.suffix in (".xls", ".xlsb"))
+            grid = Grid(rows, self.path.name, sheet, special=self._special_reader(sheet),
+                        errors_unseen=self.suffix in (".xls", ".xlsb"))
+            texts = (v for row, plain in zip(rows, grid.plain_rows) if not plain for v in row if isinstance(v, str) and v)
+            grid.decimal_comma = uses_decimal_comma(texts)
+            self._grids[sheet] = grid
         return self._grids[sheet]
 
     def _special_reader(self, sheet: str):

@@ -5,16 +5,34 @@ records as Excel's row numbers do.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from operator import itemgetter
+from typing import Any, Callable, NamedTuple, Sequence
+
+import numpy as np
 
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell, classify
 from gdfit.report.a1 import col_letter
 
-__all__ = ["Grid", "UNCACHED", "spans"]
+__all__ = ["Grid", "Numbers", "UNCACHED", "spans"]
 
 UNCACHED = "="  # marks a formula cell saved without its result
+_NUMBER_TYPES = frozenset({float, int})  # how a workbook reader gives a number (bool is neither)
+_TEXT = {str}
+# Numbers as CSV files write them, one a line: what classify reads without its general parse, and
+# the same with an exponent (which that parse reads as the same number, with no digits shown).
+_PLAIN_LINES = {comma: re.compile(rf"(?:{p}\n)*{p}") for comma, p in
+                ((False, r"-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?"), (True, r"-?\d+(?:,\d*)?(?:[eE][+-]?\d+)?"))}
+
+
+class Numbers(NamedTuple):
+    """A column of plain numbers: the values, and for a CSV file the digits shown after the point
+    (-1 where an exponent is written: none counts)."""
+
+    values: np.ndarray
+    decimals: np.ndarray | None
 
 
 @dataclass(eq=False)
@@ -30,6 +48,8 @@ class Grid:
     errors_unseen: bool = False  # a format whose error values cannot be told from blanks (.xls, .xlsb)
     _cells: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
     _special: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+    _plain: list[bool] | None = field(default=None, repr=False)
+    _numbers: dict[tuple[int, tuple[int, ...]], Numbers | None] = field(default_factory=dict, repr=False)
 
     @property
     def is_csv(self) -> bool:
@@ -54,6 +74,65 @@ class Grid:
             raw = self.rows[r] if r < len(self.rows) else ()
             found = self._cells[r] = [classify(v, self.decimal_comma) for v in raw]
         return found
+
+    @property
+    def plain_rows(self) -> list[bool]:
+        """Per row, whether it holds plain numbers only: floats and ints as a workbook reader gives
+        them, or in a CSV file text such as ``-12.5`` (which :func:`classify` reads without its
+        general parse). Every such cell is a number no message quotes, so these rows need no
+        :class:`Cell`."""
+        if self._plain is None:
+            if self.is_csv:
+                self._plain = [bool(row) and set(map(type, row)) == _TEXT and self._plain_texts(row) for row in self.rows]
+            else:
+                self._plain = [bool(row) and set(map(type, row)) <= _NUMBER_TYPES for row in self.rows]
+        return self._plain
+
+    def _plain_texts(self, texts: list[str]) -> bool:
+        """Every text a plain number, checked by one regular expression over the lot."""
+        joined = "\n".join(texts)
+        return joined.count("\n") == len(texts) - 1 and _PLAIN_LINES[self.decimal_comma].fullmatch(joined) is not None
+
+    def plain_row(self, r: int) -> bool:
+        plain = self.plain_rows
+        return r < len(plain) and plain[r]
+
+    def numbers(self, rows: Sequence[int], c: int) -> Numbers | None:
+        """Column ``c`` at ``rows`` when every one of its cells is a plain number (see
+        :attr:`plain_rows`): the values :meth:`resolved` would give, as float64, and for a CSV file
+        the digits written after the decimal separator; else None."""
+        key = (c, rows if isinstance(rows, range) else tuple(rows))
+        if key not in self._numbers:
+            data, at = self.rows, np.asarray(rows)
+            try:
+                if len(at) and (np.diff(at) == 1).all():  # a block of rows, the usual case: sliced in one go
+                    values = list(map(itemgetter(c), data[at[0]:at[-1] + 1]))
+                    if len(values) < len(at):
+                        raise IndexError  # rows past the end
+                else:
+                    values = [data[r][c] for r in rows]
+            except IndexError:  # a short row or a row past the end: a blank
+                values = []
+            self._numbers[key] = self._plain_numbers(values) if values else None
+        return self._numbers[key]
+
+    def _plain_numbers(self, values: list[Any]) -> Numbers | None:
+        types = set(map(type, values))
+        if types <= _NUMBER_TYPES:
+            try:
+                return Numbers(np.array(values, dtype=float), None)
+            except OverflowError:  # an integer past float64: the per-cell path says so
+                return None
+        if types != _TEXT or not self._plain_texts(values):
+            return None
+        point = "," if self.decimal_comma else "."
+        floats = map(float, (v.replace(",", ".") for v in values) if self.decimal_comma else values)
+        texts = np.array(values)
+        where = np.strings.find(texts, point)
+        decimals = np.where(where >= 0, np.strings.str_len(texts) - where - 1, 0)
+        exponent = (np.strings.find(texts, "e") >= 0) | (np.strings.find(texts, "E") >= 0)
+        decimals[exponent] = -1  # no digits shown: the per-cell path's None
+        return Numbers(np.fromiter(floats, dtype=float, count=len(values)), decimals)
 
     def cell(self, r: int, c: int) -> Cell:
         """The cell as typed; a blank here may still be an error value (see :meth:`resolved`)."""

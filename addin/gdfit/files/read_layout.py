@@ -9,6 +9,7 @@ with a number before a row of text only (a second header, a notes block) or the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from gdfit.files.read_grid import Grid
@@ -42,6 +43,8 @@ def _label(text: str) -> str:
 
 def total_label(grid: Grid, row: int, columns: tuple[int, ...]) -> str | None:
     """The text that marks ``row`` as a total row ("Total", "Grand total", "Average"...), if any."""
+    if grid.plain_row(row):
+        return None
     cells = grid.row_cells(row)
     for c in columns:
         cell = cells[c] if c < len(cells) else None
@@ -54,11 +57,20 @@ def _column_census(grid: Grid, columns: range) -> tuple[list[list[int]], dict[in
     """Runs of used columns between wholly empty ones, and the count of numbers in each column."""
     numbers = dict.fromkeys(columns, 0)
     used: set[int] = set()
-    for r in range(grid.height):
+    plain_widths: Counter[int] = Counter()  # rows of numbers only, by length: counted without their cells
+    for r, plain in enumerate(grid.plain_rows):
+        if plain:
+            plain_widths[len(grid.rows[r])] += 1
+            continue
         for c, cell in enumerate(grid.row_cells(r)):
             if c in numbers and cell.kind != "blank":
                 used.add(c)
                 numbers[c] += cell.kind in NUMERIC
+    for width, count in plain_widths.items():
+        for c in range(width):
+            if c in numbers:
+                used.add(c)
+                numbers[c] += count
     runs: list[list[int]] = []
     for c in sorted(used):
         if runs and c == runs[-1][-1] + 1:
@@ -72,7 +84,14 @@ def _row_counts(grid: Grid, columns: list[int]) -> list[tuple[int, int]]:
     """(numbers, texts) in ``columns`` of every row."""
     lo, hi = columns[0], columns[-1] + 1
     counts = []
-    for r in range(grid.height):
+    plain_counts = {}  # rows of numbers only, by length
+    for r, plain in enumerate(grid.plain_rows):
+        if plain:
+            width = len(grid.rows[r])
+            if width not in plain_counts:
+                plain_counts[width] = (max(0, min(hi, width) - lo), 0)
+            counts.append(plain_counts[width])
+            continue
         kinds = [cell.kind for cell in grid.row_cells(r)[lo:hi]]
         counts.append((sum(k in NUMERIC for k in kinds), sum(k in ("text", "logical") for k in kinds)))
     return counts

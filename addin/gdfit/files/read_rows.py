@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell
+from gdfit.files.read_grid import Numbers
 from gdfit.files.read_select import Column, header_key
 
 __all__ = ["Rows", "profile", "read_rows", "bad_cells_message"]
@@ -22,6 +25,8 @@ _MORE = 3  # cells quoted in one message before "and N more"
 def profile(column: Column, positions: list[int]) -> tuple[str, list[tuple[int, Cell]]]:
     """What a column holds: numeric, dates, text, logical or empty, or "bad" — mostly numbers
     with some cells that are not — together with those cells (position, cell)."""
+    if positions and column.grid.numbers(column.rows, column.col) is not None:
+        return "numeric", []  # every cell a number: what the census below finds, without a Cell each
     cells = [(i, column.grid.resolved(column.rows[i], column.col)) for i in positions]
     kinds = Counter(cell.kind for _, cell in cells if cell is not BLANK and cell.kind != "blank")
     filled = sum(kinds.values())
@@ -76,8 +81,8 @@ def _cell_name(col: Column, i: int) -> str:
 
 @dataclass
 class Rows:
-    keep: list[int]
-    values: list[list[float]]  # per column, the kept rows' numbers
+    keep: list[int] | range
+    values: list[list[float] | np.ndarray]  # per column, the kept rows' numbers
     skipped: list[str]
     notes: list[str]
 
@@ -108,7 +113,11 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     """The kept positions and their numbers; every value is checked, every row left out listed."""
     anchor = columns[-1]
     grid = anchor.grid
-    positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals]
+    positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals] if labelled_totals \
+        else range(len(anchor.rows))  # a range: a million rows need no million ints
+    arrays = [col.grid.numbers(col.rows, col.col) for col in columns]
+    if positions and all(a is not None for a in arrays):
+        return _numeric_rows(anchor, positions, arrays, labelled_totals)
     table: dict[int, list[Cell | None]] = {i: [] for i in positions}
     for col, arg in zip(columns, args):
         allow_dates = col.given is not None
@@ -124,12 +133,7 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
             table[i].append(cell)
         if bad:
             raise InputError(bad_cells_message(col, bad, arg))
-    skipped, notes = [], []
-    if labelled_totals:
-        labels = sorted(set(labelled_totals.values()))
-        what = "a total row" if len(labelled_totals) == 1 else "total rows"
-        skipped.append(f"{grid.rows_name([anchor.rows[i] for i in labelled_totals])}: {what} "
-                       f"(labelled {', '.join(repr(t) for t in labels)}), left out")
+    skipped, notes = _labelled_skipped(anchor, labelled_totals), []
     blank = [i for i in positions if all(c is None for c in table[i])]
     if blank:
         skipped.append(f"{grid.rows_name([anchor.rows[i] for i in blank])}: blank in every column read")
@@ -166,6 +170,97 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     for col, j in zip(columns, range(len(columns))):
         notes += _conversions(col, [table[i][j] for i in keep], args[j], grid)
     return Rows(keep, values, skipped, notes)
+
+
+def _labelled_skipped(anchor: Column, labelled_totals: dict[int, str]) -> list[str]:
+    if not labelled_totals:
+        return []
+    labels = sorted(set(labelled_totals.values()))
+    what = "a total row" if len(labelled_totals) == 1 else "total rows"
+    return [f"{anchor.grid.rows_name([anchor.rows[i] for i in labelled_totals])}: {what} "
+            f"(labelled {', '.join(repr(t) for t in labels)}), left out"]
+
+
+def _numeric_rows(anchor: Column, positions: list[int] | range, arrays: list[Numbers],
+                  labelled_totals: dict[int, str]) -> Rows:
+    """:func:`read_rows` when every cell read is a plain number: no blank, no cell to refuse, no
+    conversion to note; only the trailing totals to find, as :func:`_value_totals` does."""
+    if isinstance(positions, range):  # every row: the arrays as they are, no copy
+        columns = [a.values for a in arrays]
+        decimals = [a.decimals for a in arrays]
+    else:
+        at = np.asarray(positions)
+        columns = [a.values[at] for a in arrays]
+        decimals = [a.decimals[at] if a.decimals is not None else None for a in arrays]
+    skipped = _labelled_skipped(anchor, labelled_totals)
+    first = _first_total(columns, decimals)
+    totals: list[int] = []
+    if first is not None:  # from the first total on, rows are checked one by one as the per-cell path does
+        sums = [[float(np.cumsum(c[:first])[-1]), float(np.cumsum(np.abs(c[:first]))[-1]), first] for c in columns]
+        tail = [[_cell(c, d, k) for c, d in zip(columns, decimals)] for k in range(first, len(positions))]
+        flags = _total_flags(tail, sums, first)
+        while flags and flags[-1]:
+            totals.insert(0, positions[first + len(flags) - 1])
+            flags.pop()
+    if totals:
+        skipped.append(f"{anchor.grid.rows_name([anchor.rows[i] for i in totals])}: totals (each value is the sum "
+                       "or the mean of the rows above), left out")
+    kept = len(positions) - len(totals)
+    return Rows(positions[:kept], [c[:kept] for c in columns], skipped, [])
+
+
+def _cell(values: np.ndarray, decimals: np.ndarray | None, k: int) -> Cell:
+    shown = -1 if decimals is None else int(decimals[k])
+    return Cell("number", float(values[k]), "", None if shown < 0 else shown)
+
+
+def _first_total(columns: list[np.ndarray], decimals: list[np.ndarray | None]) -> int | None:
+    """The first position that :func:`_is_total` takes for a total, or None. Before it no row is
+    one, so the running sums there are plain cumulative sums (numpy adds in order, as the per-cell
+    loop does). numpy proposes the candidates with tolerances a hair wider than the per-cell
+    check's, so none is missed however ``10 ** -decimals`` rounds; each is then confirmed by it."""
+    n = len(columns[0])
+    if len(columns) < 2 or n < 4:  # two values and three rows above at least
+        return None
+    flags = np.ones(n, dtype=bool)
+    flags[:3] = False
+    count = np.arange(n, dtype=float)
+    wide = 1 + 1e-9
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c, d in zip(columns, decimals):
+            total = np.concatenate(([0.0], np.cumsum(c)[:-1]))
+            scale = np.concatenate(([0.0], np.cumsum(np.abs(c))[:-1]))
+            written = 0.0 if d is None else np.where(d >= 0, 0.5 * 10.0 ** -np.maximum(d, 0).astype(float), 0.0)
+            flags &= ((np.abs(c - total) <= (written + 1e-9 * scale) * wide)
+                      | (np.abs(c - total / count) <= (written + 1e-9 * scale / count) * wide))
+            del total, scale  # a column's sums at a time: a million rows' worth each
+    candidates = np.flatnonzero(flags)
+    if not len(candidates):
+        return None
+    before = candidates - 1  # the sums over the rows above each candidate (three at least)
+    totals = [np.cumsum(c)[before] for c in columns]
+    scales = [np.cumsum(np.abs(c))[before] for c in columns]
+    for i, k in enumerate(candidates.tolist()):
+        sums = [[float(t[i]), float(s[i]), k] for t, s in zip(totals, scales)]
+        if _is_total([_cell(c, d, k) for c, d in zip(columns, decimals)], sums, k):
+            return k
+    return None
+
+
+def _total_flags(rows: list[list[Cell]], sums: list[list[float]], rows_above: int) -> list[bool]:
+    """Each row's flag as :func:`_value_totals` sets it, from the running ``sums`` over the rows above."""
+    flags = []
+    for row in rows:
+        is_total = _is_total(row, sums, rows_above)
+        flags.append(is_total)
+        if not is_total:
+            rows_above += 1
+            for j, cell in enumerate(row):
+                entry = sums[j]
+                entry[0] += cell.value
+                entry[1] += abs(cell.value)
+                entry[2] += 1
+    return flags
 
 
 def _value_totals(rest: list[int], table: dict[int, list[Cell | None]]) -> list[int]:

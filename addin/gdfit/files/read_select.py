@@ -30,7 +30,7 @@ class Column:
 
     grid: Grid
     col: int
-    rows: tuple[int, ...]
+    rows: tuple[int, ...] | range
     label: str
     given: str | None = None  # the user's words; None when picked by default
     elastic: bool = False  # named by header or whole column: takes the rows of the ranges read beside it
