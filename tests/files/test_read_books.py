@@ -3,7 +3,6 @@ writes flat ODF (.fods) and LibreOffice converts it, so formula cells carry the 
 calculated, and python-calamine reads them back."""
 import datetime as dt
 import zipfile
-from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import openpyxl
@@ -22,44 +21,10 @@ from tests.files.test_read_csv import (
     assert_reference,
     expected_x,
 )
+from tests.fods import Formula, fods
 from tests.lo import needs_soffice, soffice
 
 pytestmark = needs_soffice
-
-_NS = " ".join(f'xmlns:{k}="urn:oasis:names:tc:opendocument:xmlns:{v}"' for k, v in [
-    ("office", "office:1.0"), ("table", "table:1.0"), ("text", "text:1.0"), ("of", "of:1.2"),
-    ("style", "style:1.0"), ("number", "datastyle:1.0")])
-_STYLES = ('<office:automatic-styles><number:date-style style:name="N1"><number:year number:style="long"/>'
-           '<number:text>-</number:text><number:month number:style="long"/></number:date-style>'
-           '<style:style style:name="month" style:family="table-cell" style:data-style-name="N1"/>'
-           "</office:automatic-styles>")
-
-
-class Formula(str):
-    """An ODF formula, e.g. ``of:=SUM([.B5:.B29])``: LibreOffice calculates and saves its result."""
-
-
-def _cell(value):
-    if value is None:
-        return "<table:table-cell/>"
-    if isinstance(value, Formula):
-        return f"<table:table-cell table:formula={quoteattr(value)}/>"
-    if isinstance(value, dt.date):
-        return f'<table:table-cell table:style-name="month" office:value-type="date" office:date-value="{value}"/>'
-    if isinstance(value, (int, float)):
-        return f'<table:table-cell office:value-type="float" office:value="{value!r}"/>'
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
-
-
-def fods(sheets, extra=""):
-    """A flat ODF spreadsheet: ``sheets`` maps names to rows of cell values."""
-    tables = "".join(f"<table:table table:name={quoteattr(name)}>"
-                     + "".join("<table:table-row>" + "".join(map(_cell, row or [None])) + "</table:table-row>"
-                               for row in rows) + "</table:table>" for name, rows in sheets.items())
-    return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NS} office:version="1.2" '
-            f'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">{_STYLES}'
-            f"<office:body><office:spreadsheet>{tables}{extra}</office:spreadsheet></office:body></office:document>")
-
 
 def units_formula(row, i):
     return Formula(f"of:=ROUND(150+0.011*[.B{row}]+0.004*[.C{row}]-1.6*[.D{row}]+({NOISE[i]});0)")

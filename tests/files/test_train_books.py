@@ -1,16 +1,14 @@
 """gdfit train on analysts' workbooks, read through gdfit.read_data: the numbers fitted are those
 of exactly the rows read, and Excel's live formulas on the Formula sheet (LibreOffice recalculating
 them here) give the same model, or a warning on the sheet says where they cannot."""
-from xml.sax.saxutils import escape, quoteattr
-
 import numpy as np
 import openpyxl
 import pytest
 
 from gdfit.cli import main
 from gdfit.files.train import train_book
-from tests.files.test_read_books import _NS, Formula
 from tests.files.test_read_csv import AD_SPEND, HEADERS, MONTHS, NOISE, PRICE, UNITS, VISITS
+from tests.fods import Dollars, Formula, fods
 from tests.lo import needs_soffice, soffice
 
 DATA_ROWS = list(range(5, 29))  # the header is row 4, the Total row 29
@@ -18,41 +16,8 @@ DATA_ROWS = list(range(5, 29))  # the header is row 4, the Total row 29
 # number ~1e7 after centring) they agree to ~1e-10, and LibreOffice's LINEST (QR) as closely.
 REL = 1e-9
 
-_STYLES = ('<office:automatic-styles>'
-           '<number:date-style style:name="N1"><number:year number:style="long"/><number:text>-</number:text>'
-           '<number:month number:style="long"/></number:date-style>'
-           '<number:currency-style style:name="N2"><number:currency-symbol>$</number:currency-symbol>'
-           '<number:number number:decimal-places="0" number:grouping="true"/></number:currency-style>'
-           '<style:style style:name="month" style:family="table-cell" style:data-style-name="N1"/>'
-           '<style:style style:name="dollars" style:family="table-cell" style:data-style-name="N2"/>'
-           '</office:automatic-styles>')
-
-
-class Dollars(float):
-    """A number shown as currency ("$13,830"), stored as a number as Excel stores it."""
-
-
-def _cell(value):
-    if value is None:
-        return "<table:table-cell/>"
-    if isinstance(value, Formula):
-        return f"<table:table-cell table:formula={quoteattr(value)}/>"
-    if isinstance(value, Dollars):
-        return (f'<table:table-cell table:style-name="dollars" office:value-type="currency" office:currency="USD" '
-                f'office:value="{float(value)!r}"/>')
-    if hasattr(value, "isoformat"):
-        return f'<table:table-cell table:style-name="month" office:value-type="date" office:date-value="{value}"/>'
-    if isinstance(value, (int, float)):
-        return f'<table:table-cell office:value-type="float" office:value="{value!r}"/>'
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
-
-
 def _fods(name, rows):
-    body = "".join("<table:table-row>" + "".join(map(_cell, row or [None])) + "</table:table-row>" for row in rows)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><office:document {_NS} office:version="1.2" '
-            f'office:mimetype="application/vnd.oasis.opendocument.spreadsheet">{_STYLES}<office:body>'
-            f"<office:spreadsheet><table:table table:name={quoteattr(name)}>{body}</table:table>"
-            "</office:spreadsheet></office:body></office:document>")
+    return fods({name: rows})
 
 
 def analyst_rows():

@@ -15,6 +15,7 @@ import pandas as pd
 from gdfit.excel import convert
 from gdfit.excel.settings import TrainSettings
 from gdfit.files.book import BookError, find_data
+from gdfit.files.read import unique_labels
 from gdfit.report.a1 import Rect, a1_range, cell_a1, parse_cell, quote_sheet
 from gdfit.report.model import RangeRef
 from gdfit.sheets.training.source import DataSource, adjacent_block
@@ -149,22 +150,13 @@ def _column(book, sheet: str, rect: Rect, default: str) -> tuple[str, list[float
     return label, [convert.number(v, "the data", where(i)) for i, v in enumerate(data)]
 
 
-def _unique(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} {seen[label]}")
-    return out
-
-
 def read_ranges(book, ranges: DataRanges) -> tuple[pd.DataFrame, pd.Series, DataSource]:
     """The numbers to fit and where they live (for the report's formulas and charts)."""
     k = len(ranges.x)
     defaults = ["x"] if k == 1 else [f"x{j + 1}" for j in range(k)]
     xs = [_column(book, ranges.sheet, r, d) for r, d in zip(ranges.x, defaults)]
     y_label, y_values = _column(book, ranges.sheet, ranges.y, "y")
-    labels = _unique([label for label, _ in xs])
+    labels = unique_labels([label for label, _ in xs])
     frame = pd.DataFrame({label: values for label, (_, values) in zip(labels, xs)})
     refs = [RangeRef(ranges.sheet, a1_range(r), external=True) for r in ranges.x]
     source = DataSource(tuple(refs), RangeRef(ranges.sheet, a1_range(ranges.y), external=True),

@@ -16,7 +16,7 @@ from typing import Any
 from gdfit.core.data import InputError
 from gdfit.report.ownership import OWNER_NAME, is_owned
 
-__all__ = ["BookError", "DataRegion", "check_package", "unkept_parts", "load_book", "find_data",
+__all__ = ["BookError", "DataRegion", "check_package", "check_zip_limits", "unkept_parts", "load_book", "find_data",
            "read_region", "OWNER_NAME", "is_owned", "mark_owned"]
 
 
@@ -88,6 +88,13 @@ def check_package(path: str | Path) -> zipfile.ZipFile:
 
 
 def _check_sizes(package: zipfile.ZipFile, name: str) -> None:
+    check_zip_limits(package, name)
+    if "[Content_Types].xml" not in package.namelist():
+        raise BookError(f"workbook {name!r} is a zip but not an Excel workbook (no [Content_Types].xml).")
+
+
+def check_zip_limits(package: zipfile.ZipFile, name: str) -> None:
+    """Refuse a package too large, of too many parts, or with a part that expands like a zip bomb."""
     infos = package.infolist()
     if len(infos) > MAX_PARTS:
         raise BookError(f"workbook {name!r} has {len(infos)} parts; more than {MAX_PARTS} is refused as unsafe.")
@@ -99,8 +106,6 @@ def _check_sizes(package: zipfile.ZipFile, name: str) -> None:
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise BookError(f"workbook {name!r} part {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
                             "-fold (a zip bomb?); refused.")
-    if "[Content_Types].xml" not in package.namelist():
-        raise BookError(f"workbook {name!r} is a zip but not an Excel workbook (no [Content_Types].xml).")
 
 
 def unkept_parts(path: str | Path) -> list[str]:

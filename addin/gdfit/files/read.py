@@ -202,7 +202,8 @@ def _describe(cols: list[Column], kept: list[int], home: Grid) -> str:
     return ", ".join(f"{_ref(c, kept, c.grid is not home)} ({c.label})" for c in cols)
 
 
-def _unique(labels: list[str]) -> list[str]:
+def unique_labels(labels: list[str]) -> list[str]:
+    """Labels made distinct for a DataFrame's columns: a repeated one gets " (2)", " (3)"..."""
     seen: dict[str, int] = {}
     out = []
     for label in labels:
@@ -262,7 +263,7 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
     home = selection.grid
     index = pd.Index(np.asarray(anchor.rows, dtype=np.int64)[np.asarray(rows.keep, dtype=np.intp)] + 1,
                      name="line" if home.is_csv else "row")
-    labels = _unique([c.label for c in x_cols] + [y_col.label])
+    labels = unique_labels([c.label for c in x_cols] + [y_col.label])
     # one 2-D block made once: a frame built from a dict of columns copies them again to consolidate
     X = pd.DataFrame(np.column_stack(rows.values[:-1]).astype(float, copy=False), columns=labels[:-1], index=index,
                      copy=False)

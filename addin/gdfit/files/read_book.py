@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdfit.core.data import InputError
-from gdfit.files.book import MAX_FILE_BYTES, MAX_PARTS, MAX_RATIO, MAX_UNPACKED_BYTES
+from gdfit.files.book import MAX_FILE_BYTES, check_zip_limits
 from gdfit.files.read_cells import uses_decimal_comma
 from gdfit.files.read_grid import UNCACHED, Grid
 from gdfit.files.read_ods import ods_active, ods_names, ods_special
@@ -55,17 +55,6 @@ def _local(tag: str) -> str:
 
 def _attr(element: Any, name: str) -> str | None:
     return next((v for k, v in element.attrib.items() if _local(k) == name), None)
-
-
-def _check_zip(package: zipfile.ZipFile, name: str) -> None:
-    infos = package.infolist()
-    if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise InputError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES // 2**30} GB or "
-                         f"{MAX_PARTS} parts; refused as unsafe.")
-    for info in infos:
-        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"{name} part {info.filename!r} expands more than {MAX_RATIO}-fold "
-                             "(a zip bomb?); refused.")
 
 
 @dataclass(eq=False)
@@ -231,7 +220,7 @@ def open_book(path: Path) -> Book:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             raise InputError(f"{path.name} is not a valid {suffix} file (damaged, or saved in another format); "
                              "open it and save it again as .xlsx.") from None
-        _check_zip(package, path.name)
+        check_zip_limits(package, path.name)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path), load_tables=suffix in OOXML)
     except calamine.PasswordError:
