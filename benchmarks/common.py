@@ -75,6 +75,16 @@ def threads() -> str:
     return ", ".join(pools) or "none"
 
 
+def peak_resident() -> int:
+    """This process's peak resident bytes (Linux: VmHWM, since exec; ``ru_maxrss`` can carry the parent's)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) * 1024
+    except (OSError, IndexError):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
 def print_table(results: list[Result], header: str) -> None:
     print(header)
     width = max(len(r.measure) for r in results)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tracemalloc
@@ -18,7 +17,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from common import Result, print_table
+from common import Result, peak_resident, print_table
 
 GOAL = 3.0
 FITS = {"gd": {}, "minibatch": {"method": "minibatch", "max_iter": 1},
@@ -40,16 +39,7 @@ def _child(name: str, rows: int) -> None:
         tracemalloc.start()
         gdfit.fit(X, y, **FITS[name])
     peak = tracemalloc.get_traced_memory()[1]
-    print(json.dumps({"peak": peak, "rss": _peak_resident(), "x": X.nbytes}))
-
-
-def _peak_resident() -> int:
-    """This process's peak resident bytes (Linux: since exec; ``ru_maxrss`` can carry the parent's)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-        return int(status.split("VmHWM:")[1].split()[0]) * 1024
-    except (OSError, IndexError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    print(json.dumps({"peak": peak, "rss": peak_resident(), "x": X.nbytes}))
 
 
 def _run(name: str, rows: int) -> dict:

@@ -32,7 +32,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-from common import Result, print_table
+from common import Result, peak_resident, print_table
 
 TIME_GOAL = 1.5
 MEMORY_GOAL = 3.0
@@ -108,16 +108,6 @@ def write_csv(path: Path, data: np.ndarray) -> None:
             fh.write("".join(",".join(map(repr, row)) + "\n" for row in data[start:start + 10_000].tolist()))
 
 
-def _peak_resident() -> int:
-    """This process's peak resident bytes (Linux VmHWM; ``ru_maxrss`` elsewhere)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-        return int(status.split("VmHWM:")[1].split()[0]) * 1024
-    except (OSError, IndexError):
-        import resource
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-
-
 def _child(party: str, path: Path, expected: Path, memory: bool) -> None:
     """Import, then time one read (or record its peak allocation), and check it against the numbers written."""
     if party == "calamine":
@@ -156,7 +146,7 @@ def _child(party: str, path: Path, expected: Path, memory: bool) -> None:
     peak = tracemalloc.get_traced_memory()[1] if memory else 0
     tracemalloc.stop()
     ok = bool(np.array_equal(numbers(out), np.load(expected)))  # the check's copies come after the peak
-    print(json.dumps({"seconds": seconds, "peak": peak, "rss": _peak_resident(), "ok": ok}))
+    print(json.dumps({"seconds": seconds, "peak": peak, "rss": peak_resident(), "ok": ok}))
 
 
 def _run(party: str, path: Path, expected: Path, memory: bool) -> dict:
