@@ -16,6 +16,7 @@ from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import InputError, as_dataset
 from gdfit.files.book import BookError, load_book, mark_owned, unkept_parts
 from gdfit.files.read import LoadedData, read_data
+from gdfit.files.read_grid import spans
 from gdfit.render.xlsx import render_workbook, save_workbook
 from gdfit.report.a1 import parse_cell, quote_sheet
 from gdfit.report.layout import footprints
@@ -60,17 +61,6 @@ def _rows_of(ref: RangeRef) -> tuple[int, int, int]:
     return r1, r2, c1
 
 
-def _span(rows: list[int]) -> str:
-    """``[5, 6, 7, 12]`` -> ``"5-7, 12"``."""
-    runs: list[list[int]] = []
-    for r in rows:
-        if runs and r == runs[-1][1] + 1:
-            runs[-1][1] = r
-        else:
-            runs.append([r, r])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
 def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> list[str]:
     """Where Excel's live formulas on ``refs`` would not see the numbers gdfit fitted: rows inside the
     ranges that gdfit left out, and cells holding numbers as text (read by gdfit, text to LINEST).
@@ -83,7 +73,7 @@ def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> l
     if inside:
         names = ", ".join(f"{quote_sheet(r.sheet)}!{r.cells}" for r in refs)
         what = "row" if len(inside) == 1 else "rows"
-        warnings.append(f"Warning: the live formulas cover {names}, which include {what} {_span(inside)} "
+        warnings.append(f"Warning: the live formulas cover {names}, which include {what} {spans(inside, limit=len(inside))} "
                         f"that gdfit left out; Excel's results can differ from gdfit's until "
                         f"{'it is' if len(inside) == 1 else 'they are'} filled in or deleted.")
     kept = [r - read[0] for r in read]  # offsets of the rows read from the ranges' first rows
