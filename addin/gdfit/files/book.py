@@ -17,7 +17,7 @@ from gdfit.core.data import InputError
 from gdfit.report.ownership import OWNER_NAME, is_owned
 
 __all__ = ["BookError", "DataRegion", "check_package", "check_zip_limits", "unkept_parts", "load_book", "find_data",
-           "read_region", "OWNER_NAME", "is_owned", "mark_owned"]
+           "OWNER_NAME", "is_owned", "mark_owned"]
 
 
 MAX_FILE_BYTES = 200 * 2**20
@@ -183,13 +183,3 @@ def _cell_problem(sheet: str, header: Any, row: int, col: int, values: tuple) ->
     what = "a blank" if value is None else f"{value!r}"
     return (f"column {str(header)!r} on sheet {sheet!r} has {what} at {get_column_letter(col)}{row}; "
             "enter a number there or delete the row.")
-
-
-def read_region(ws, region: DataRegion) -> tuple[list[str], list[list[float]]]:
-    """Headers and the numbers of a :class:`DataRegion`, column by column."""
-    columns = []
-    for col in region.columns:
-        cells = ws.iter_rows(min_row=region.first_row, max_row=region.last_row,
-                             min_col=col, max_col=col, values_only=True)
-        columns.append([row[0] for row in cells])
-    return list(region.headers), columns
