@@ -88,7 +88,9 @@ def write_xlsx(path: Path, data: np.ndarray) -> None:
         with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
             part.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                       b'<sheetData><row r="1">'
+                       # the used range, which Excel, LibreOffice and openpyxl all write
+                       + f'<dimension ref="A1:{_letter(COLUMNS - 1)}{len(data) + 1}"/>'.encode()
+                       + b'<sheetData><row r="1">'
                        + "".join(f'<c r="{_letter(j)}1" t="inlineStr"><is><t>{h}</t></is></c>'
                                  for j, h in enumerate(HEADERS)).encode() + b"</row>")
             letters = [_letter(j) for j in range(COLUMNS)]

@@ -2,6 +2,11 @@
 writes flat ODF (.fods) and LibreOffice converts it, so formula cells carry the results it
 calculated, and python-calamine reads them back."""
 import datetime as dt
+import os
+import re
+import struct
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -299,3 +304,80 @@ def test_the_sheet_an_ods_file_was_saved_on_is_read_by_default(books, tmp_path):
     d = gdfit.read_data(target)
     assert_reference(d, range(2, 26))
     assert d.where.startswith("saved.ods, sheet 'Typed' (the active sheet): ")
+
+
+def _formula_record_broken(xls: bytes) -> bytes:
+    """The first BIFF8 FORMULA record (type 6: row, column, format, value, flags, 4 spare bytes, then
+    the formula's length and tokens) told that its formula is far longer than the record."""
+    data, at = bytearray(xls), 0
+    while (at := data.find(b"\x06\x00", at + 1)) > 0:
+        length, = struct.unpack_from("<H", data, at + 2)
+        formula_length, = struct.unpack_from("<H", data, at + 24)
+        if 22 < length < 300 and length == 22 + formula_length:
+            struct.pack_into("<H", data, at + 24, 0x3000)
+            return bytes(data)
+    raise AssertionError("no FORMULA record found in LibreOffice's .xls")
+
+
+def test_a_panic_in_the_xls_reader_is_one_line_on_the_terminal(books, tmp_path):
+    # python-calamine's Rust core panics on this damage and prints the panic with a backtrace
+    # straight to file descriptor 2 before raising it; a user sees only gdfit's line.
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(_formula_record_broken(books["xls"].read_bytes()))
+    run = subprocess.run([sys.executable, "-m", "gdfit.cli", "fit", str(broken)], capture_output=True, text=True,
+                         env={**os.environ, "RUST_BACKTRACE": "1"}, timeout=120)
+    assert run.returncode == 2 and run.stdout == ""
+    assert re.fullmatch(r"gdfit: error: broken.xls could not be read \(.+\); open the file and save it again "
+                        r"as .xlsx\.\n", run.stderr), run.stderr
+
+
+def test_a_damaged_xls_that_asks_for_terabytes_is_one_line_and_the_process_lives(books, tmp_path):
+    # The DIMENSIONS record (type 0x200) told the sheet has 16,777,215 rows and 4,096 columns:
+    # python-calamine allocates that block before reading a cell, and a failed allocation in Rust
+    # aborts the process, so gdfit reads .xls files in a child process.
+    data = bytearray(books["xls"].read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")
+    assert at > 0, "no DIMENSIONS record in LibreOffice's .xls"
+    struct.pack_into("<IIHH", data, at + 4, 0, 0x00FFFFFF, 0, 0x1000)
+    (tmp_path / "huge.xls").write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"^huge.xls could not be read \(python-calamine stopped: memory allocation of "
+                                         r"\d+ bytes failed; the file is damaged\); open it in Excel or LibreOffice"):
+        gdfit.read_data(tmp_path / "huge.xls")
+    intact = gdfit.read_data(books["xls"])  # the same reader, undamaged: the values come back from the child
+    assert_reference(intact, ROWS)
+
+
+def _far_cell_book(path, filled, drop_dimension=False):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["spend", "sales"], [1, 3], [2, 5], [3, 7.5]]:
+        ws.append(row)
+    far = ws["XFD1048576"]
+    if filled:
+        far.value = 1
+    else:
+        far.font = openpyxl.styles.Font(bold=True)  # formatted, empty: Excel's used range grows, calamine's does not
+    wb.save(path)
+    if drop_dimension:  # as some writers leave it out
+        with zipfile.ZipFile(path) as src:
+            parts = {i.filename: src.read(i) for i in src.infolist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = re.sub(rb"<dimension [^>]*/>", b"", parts[sheet])
+        assert b"dimension" not in parts[sheet]
+        with zipfile.ZipFile(path, "w") as dst:
+            for name, body in parts.items():
+                dst.writestr(name, body)
+    return path
+
+
+@pytest.mark.parametrize("drop_dimension", [False, True])
+def test_a_stray_cell_in_the_last_corner_is_refused_before_it_costs_half_a_terabyte(tmp_path, drop_dimension):
+    # A value in XFD1048576 makes python-calamine allocate 1,048,576 x 16,384 cells of 32 bytes.
+    path = _far_cell_book(tmp_path / "far.xlsx", filled=True, drop_dimension=drop_dimension)
+    with pytest.raises(InputError) as caught:
+        gdfit.read_data(path)
+    assert str(caught.value) == ("far.xlsx, sheet 'Sheet': its filled cells span A1:XFD1048576 (17,179,869,184 "
+                                 "cells), more than gdfit reads (67,108,864); delete the cells far from the table "
+                                 "(Ctrl+End goes to the last one), or copy the table to a new sheet, and save.")
+    formatted = gdfit.read_data(_far_cell_book(tmp_path / "formatted.xlsx", filled=False, drop_dimension=drop_dimension))
+    assert formatted.X.to_dict("list") == {"spend": [1.0, 2.0, 3.0]} and list(formatted.y) == [3.0, 5.0, 7.5]

@@ -7,28 +7,39 @@ when needed: here for the .xlsx family, in :mod:`gdfit.files.read_ods` for .ods.
 """
 from __future__ import annotations
 
+import os
 import re
+import sys
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gdfit.core.data import InputError
 from gdfit.files.book import MAX_FILE_BYTES, check_zip_limits
+from gdfit.files.read_binary import read_binary
 from gdfit.files.read_cells import uses_decimal_comma
 from gdfit.files.read_grid import UNCACHED, Grid
 from gdfit.files.read_ods import ods_active, ods_names, ods_special
-from gdfit.report.a1 import col_index
+from gdfit.report.a1 import col_index, col_letter
 
 __all__ = ["Book", "ExcelTable", "open_book", "BOOK_SUFFIXES", "OOXML"]
 
 OOXML = (".xlsx", ".xlsm", ".xltx", ".xltm")
-BOOK_SUFFIXES = OOXML + (".xls", ".xlsb", ".ods")
+BINARY = (".xls", ".xlsb")  # read in a child process: see gdfit.files.read_binary
+BOOK_SUFFIXES = OOXML + BINARY + (".ods",)
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+# A cell holding something (a value, a formula or inline text); an empty styled cell is self-closing.
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?[^/]>\s*<(?:\w+:)?(?:v|f|is)[\s>/]')
+# python-calamine holds a sheet as a dense block of 32-byte cells from its first filled cell to its
+# last; past this many it would need gigabytes, and a failed allocation in Rust aborts the process.
+MAX_DENSE_CELLS = 2**26
 # What reading a damaged part can raise (defusedxml's refusals are ValueErrors, XML errors SyntaxErrors).
 _ZIP_TROUBLE = (KeyError, OSError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, ValueError, NotImplementedError)
 
@@ -86,8 +97,11 @@ class Book:
 
     def grid(self, sheet: str) -> Grid:
         if sheet not in self._grids:
+            if self.suffix in OOXML and sheet in self.parts:
+                _check_extent(self.path, self.parts[sheet], sheet)
             try:
-                rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                with _panic_text_held():
+                    rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except BaseException as exc:  # noqa: B036 - see _unreadable
                 raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
             grid = Grid(rows, self.path.name, sheet, special=self._special_reader(sheet),
@@ -122,7 +136,8 @@ class Book:
         if match is None:
             return None
         try:
-            table = self.workbook.get_table_by_name(match)
+            with _panic_text_held():
+                table = self.workbook.get_table_by_name(match)
         except BaseException as exc:  # noqa: B036 - see _unreadable
             raise _unreadable(exc, f"{self.path.name}, table {match!r}") from None
         (first, c0), (last, _) = table.start, table.end
@@ -193,6 +208,68 @@ def _ooxml_special(path: Path, part: str) -> dict[tuple[int, int], str]:
     return found
 
 
+def _extent(first: tuple[int, int], last: tuple[int, int]) -> int:
+    return (last[0] - first[0] + 1) * (last[1] - first[1] + 1)
+
+
+def _check_extent(path: Path, part: str, sheet: str) -> None:
+    """Refuse a sheet whose filled cells span more than :data:`MAX_DENSE_CELLS`, before
+    python-calamine tries to allocate them. The sheet's ``dimension`` (which Excel, LibreOffice and
+    openpyxl write) clears the usual sheet at once; a sheet without one, or whose dimension is larger
+    (it counts empty formatted cells too), is scanned for the cells that hold something."""
+    try:
+        with zipfile.ZipFile(path) as package, package.open(part) as stream:
+            head = stream.read(1 << 16)
+            found = _DIMENSION.search(head)
+            if found and found.group(3):
+                first = (int(found.group(2)), col_index(found.group(1).decode()))
+                if _extent(first, (int(found.group(4)), col_index(found.group(3).decode()))) <= MAX_DENSE_CELLS:
+                    return
+            elif found:  # a single cell
+                return
+            rows, cols, tail = [], [], b""
+            chunk = head
+            while chunk:
+                text = tail + chunk
+                last_end = 0
+                for cell in _FILLED_CELL.finditer(text):
+                    rows.append(int(cell.group(2)))
+                    cols.append(col_index(cell.group(1).decode()))
+                    last_end = cell.end()
+                tail = text[max(last_end, len(text) - 4096):]  # a cell cut by the chunk's end is matched next time
+                rows, cols = ([min(rows), max(rows)], [min(cols), max(cols)]) if rows else ([], [])
+                chunk = stream.read(1 << 22)
+    except _ZIP_TROUBLE:  # damaged packaging: python-calamine's own reading decides
+        return
+    if rows and _extent((rows[0], cols[0]), (rows[1], cols[1])) > MAX_DENSE_CELLS:
+        span = f"{col_letter(cols[0])}{rows[0]}:{col_letter(cols[1])}{rows[1]}"
+        cells = _extent((rows[0], cols[0]), (rows[1], cols[1]))
+        raise InputError(f"{path.name}, sheet {sheet!r}: its filled cells span {span} ({cells:,} cells), more than "
+                         f"gdfit reads ({MAX_DENSE_CELLS:,}); delete the cells far from the table (Ctrl+End goes to "
+                         "the last one), or copy the table to a new sheet, and save.")
+
+
+@contextmanager
+def _panic_text_held():
+    """Keep python-calamine's Rust panic report (a message and a backtrace of some 30 lines, written
+    straight to file descriptor 2) off the terminal: the panic also arrives as an exception, which
+    :func:`_unreadable` turns into gdfit's one line."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor behind stderr (Excel, pythonw): nothing shows
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 def _unreadable(exc: BaseException, what: str) -> InputError:
     """One line for a file python-calamine cannot read. Its Rust core panics on some damaged files,
     and the panic arrives as a BaseException: caught too, but never Ctrl-C or an exit."""
@@ -221,18 +298,22 @@ def open_book(path: Path) -> Book:
             raise InputError(f"{path.name} is not a valid {suffix} file (damaged, or saved in another format); "
                              "open it and save it again as .xlsx.") from None
         check_zip_limits(package, path.name)
-    try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path), load_tables=suffix in OOXML)
-    except calamine.PasswordError:
-        raise InputError(f"{path.name} is password-protected; save an unprotected copy and read that.") from None
-    except BaseException as exc:  # noqa: B036 - see _unreadable
-        raise _unreadable(exc, path.name) from None
-    sheets, hidden = [], set()
-    for meta in workbook.sheets_metadata:
-        if meta.typ == calamine.SheetTypeEnum.WorkSheet:
-            sheets.append(meta.name)
-            if meta.visible != calamine.SheetVisibleEnum.Visible:
-                hidden.add(meta.name)
+    if suffix in BINARY:
+        workbook, sheets, hidden = read_binary(path)
+    else:
+        try:
+            with _panic_text_held():
+                workbook = calamine.CalamineWorkbook.from_path(str(path), load_tables=suffix in OOXML)
+        except calamine.PasswordError:
+            raise InputError(f"{path.name} is password-protected; save an unprotected copy and read that.") from None
+        except BaseException as exc:  # noqa: B036 - see _unreadable
+            raise _unreadable(exc, path.name) from None
+        sheets, hidden = [], set()
+        for meta in workbook.sheets_metadata:
+            if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                sheets.append(meta.name)
+                if meta.visible != calamine.SheetVisibleEnum.Visible:
+                    hidden.add(meta.name)
     book = Book(path, workbook, sheets, hidden)
     if package is not None:
         with package:
