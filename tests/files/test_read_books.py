@@ -169,8 +169,8 @@ def test_defined_names_in_ods_and_ranges_on_another_sheet(books):
 def test_a_blank_cell_is_named_and_missing_drop_leaves_the_row_out(books, fmt):
     with pytest.raises(InputError) as caught:
         gdfit.read_data(books[fmt], sheet="gaps")
-    assert str(caught.value) == ("'Web visits' (column C) is blank at C9; fill it in, delete row 9, or pass "
-                                 "missing=\"drop\" to leave incomplete rows out.")
+    assert str(caught.value) == ("'Web visits' (column C) is blank at C9; fill it in, delete row 9, or leave "
+                                 "incomplete rows out with missing=\"drop\" (on the command line --missing drop).")
     d = gdfit.read_data(books[fmt], sheet="gaps", missing="drop")
     keep = [i for i in range(24) if i != 7]
     np.testing.assert_array_equal(d.X.to_numpy(), expected_x()[keep])
@@ -191,9 +191,8 @@ def test_excel_error_values_are_named_with_their_cell(books, fmt):
 
 
 def test_xls_error_values_look_blank_and_the_message_says_so(books):
-    with pytest.raises(InputError, match=r"^'Price index' \(column D\) is blank at D12 \(or holds an error value "
-                                         r"such as #N/A, which python-calamine shows as blank in .xls and .xlsb "
-                                         r"files\); fill it in"):
+    with pytest.raises(InputError, match=r"^'Price index' \(column D\) is blank at D12 \(python-calamine shows "
+                                         r"error values such as #N/A as blanks in .xls and .xlsb files\); fill it in"):
         gdfit.read_data(books["xls"], sheet="Errors")
 
 

@@ -132,8 +132,8 @@ def test_a_blank_cell_names_the_header_the_line_and_the_fixes(tmp_path):
     lines = [",".join(HEADERS[1:])] + [f"{a},{v},{p},{u}" for a, v, p, u in zip(AD_SPEND, VISITS, PRICE, UNITS)]
     lines[3] = f"{AD_SPEND[2]},,{PRICE[2]},{UNITS[2]}"  # line 4: no web visits
     path = write(tmp_path, "gap.csv", "\n".join(lines))
-    message = ("'Web visits' (column 2) is blank at line 4; fill it in, delete line 4, or pass missing=\"drop\" "
-               "to leave incomplete rows out.")
+    message = ("'Web visits' (column 2) is blank at line 4; fill it in, delete line 4, or leave incomplete rows "
+               "out with missing=\"drop\" (on the command line --missing drop).")
     with pytest.raises(InputError) as caught:
         gdfit.read_data(path)
     assert str(caught.value) == message

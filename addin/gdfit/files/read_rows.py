@@ -150,15 +150,17 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
         cells = [_cell_name(columns[j], i) for i in incomplete for j, c in enumerate(table[i]) if c is None]
         first = next(j for j, c in enumerate(table[incomplete[0]]) if c is None)
         if missing == "error":
-            unseen = " (or holds an error value such as #N/A, which python-calamine shows as blank in .xls and " \
-                     ".xlsb files)" if columns[first].grid.errors_unseen else ""
-            more = f" (blanks also at {', '.join(cells[1:_MORE + 1])}{' and more' if len(cells) > _MORE + 1 else ''})" \
-                if len(cells) > 1 else ""
+            notes = []
+            if len(cells) > 1:
+                notes.append(f"blanks also at {', '.join(cells[1:_MORE + 1])}{' and more' if len(cells) > _MORE + 1 else ''}")
             col = columns[first]
+            if col.grid.errors_unseen:
+                notes.append("python-calamine shows error values such as #N/A as blanks in .xls and .xlsb files")
             first_cell = col.grid.name(col.rows[incomplete[0]], col.col)
-            raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) is blank at {first_cell}{unseen}{more}; "
-                             f"fill it in, delete {grid.rows_name([anchor.rows[incomplete[0]]])}, or pass "
-                             "missing=\"drop\" to leave incomplete rows out.")
+            said = f" ({'; '.join(notes)})" if notes else ""
+            raise InputError(f"{col.label!r} ({col.grid.col_name(col.col)}) is blank at {first_cell}{said}; "
+                             f"fill it in, delete {grid.rows_name([anchor.rows[incomplete[0]]])}, or leave incomplete "
+                             "rows out with missing=\"drop\" (on the command line --missing drop).")
         skipped.append(f"{grid.rows_name([anchor.rows[i] for i in incomplete])}: incomplete, left out "
                        f"(missing=\"drop\"); blank at {', '.join(cells[:8])}{' and more' if len(cells) > 8 else ''}")
     incomplete_set = set(incomplete)
