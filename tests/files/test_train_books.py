@@ -7,6 +7,7 @@ import pytest
 
 from gdfit.cli import main
 from gdfit.files.train import train_book
+from gdfit.sheets.manifest import UP_TO_DATE
 from tests.files.test_read_csv import AD_SPEND, HEADERS, MONTHS, NOISE, PRICE, UNITS, VISITS
 from tests.fods import Dollars, Formula, fods
 from tests.lo import needs_soffice, soffice
@@ -123,8 +124,9 @@ def test_a_blank_row_inside_the_data_is_named_on_the_formula_sheet(tmp_path):
     assert result.comparison.closed.coef[0] == pytest.approx(slope, rel=REL)
     notes = _warnings(openpyxl.load_workbook(result.output)["Formula"])
     assert notes == result.warnings == [
-        "Warning: the live formulas cover 'Data'!A2:A14, 'Data'!D2:D14, which include row 7 that gdfit left out; "
-        "Excel's results can differ from gdfit's until it is filled in or deleted.",
+        "Warning: the live LINEST, SLOPE and INTERCEPT cover 'Data'!A2:A14, 'Data'!D2:D14, which include row 7 that "
+        "gdfit left out; their results can differ from gdfit's until it is deleted (the SSE formulas and the stale "
+        "flag leave them out).",
         "Warning: chart series left out: 'Predicted Units sold' (Ad spend ($) Line Fit Plot); the data ranges hold "
         "more rows than gdfit fitted, so they cannot be paired with its one value per row read."]
 
@@ -139,7 +141,7 @@ def test_rows_dropped_with_missing_drop_are_named_and_printed(tmp_path, capsys):
     assert err[0] == ("gdfit: drop.xlsx, sheet 'Data' (the active sheet): x = A2:A13 (Ad spend ($)), "
                       "B2:B13 (Web visits), C2:C13 (Price index); y = D2:D13 (Units sold); 11 rows")
     assert err[1].startswith("gdfit: row 9: incomplete, left out")
-    assert err[2].startswith("gdfit: Warning: the live formulas cover 'Data'!A2:A13") and "row 9 " in err[2]
+    assert err[2].startswith("gdfit: Warning: the live LINEST, SLOPE and INTERCEPT cover 'Data'!A2:A13") and "row 9 " in err[2]
     keep = [i for i in range(12) if i != 7]
     *coef, b = _lstsq([[AD_SPEND[i] for i in keep], [VISITS[i] for i in keep], [PRICE[i] for i in keep]],
                       [UNITS[i] for i in keep])
@@ -166,3 +168,41 @@ def test_numbers_typed_as_text_are_read_and_named_as_text_to_excel(tmp_path):
         "numbers, but Excel's live formulas see text there and differ from gdfit's until they are re-entered "
         "as numbers."]
     assert _warnings(openpyxl.load_workbook(result.output)["Formula"]) == result.warnings
+
+
+@needs_soffice
+@pytest.mark.parametrize("typed_as_text", [(), (1, 8)])
+def test_a_subtotal_row_and_numbers_typed_as_text_inside_the_data_leave_the_live_sse_and_flag_true(
+        tmp_path, typed_as_text):
+    # Rows 2-7 and 9-13 are data; row 8 is a labelled subtotal of SUM formulas; some ad-spend cells may
+    # be typed as text ("$1,234"). gdfit fits the 11 data rows. LINEST cannot skip rows (warned), but
+    # the SSE formulas add one SUMPRODUCT per piece of the ranges, and the stale flag's SUMs skip the
+    # subtotal and, as Excel's SUM does, text: LibreOffice's recalculation must agree with the fit.
+    rows = [HEADERS[1:]]
+    for i in range(11):
+        spend = f"${AD_SPEND[i]:,}" if i in typed_as_text else AD_SPEND[i]
+        rows.append([spend, VISITS[i], PRICE[i], UNITS[i]])
+        if i == 5:
+            rows.append(["Subtotal", *(Formula(f"of:=SUM([.{c}2:.{c}7])") for c in "BCD")])
+    source = tmp_path / "subtotal.fods"
+    source.write_text(_fods("Data", rows), encoding="utf-8")
+    book = soffice(tmp_path / "profile", "xlsx", tmp_path, source)
+    result = train_book(book, x=["Ad spend ($)"], y="Units sold")
+    assert list(result.data.X.index) == [2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13]
+    assert result.data.text_numbers == (typed_as_text, ())
+    slope, intercept = _lstsq([AD_SPEND[:11]], UNITS[:11])
+    closed = result.comparison.closed
+    assert (closed.coef[0], closed.intercept) == (pytest.approx(slope, rel=REL), pytest.approx(intercept, rel=REL))
+    recalculated = openpyxl.load_workbook(soffice(tmp_path / "profile", "xlsx", tmp_path / "lo", result.output),
+                                          data_only=True)
+    assert recalculated["GD"]["A3"].value == UP_TO_DATE
+    if typed_as_text:  # text in the arithmetic: the warning says Excel's formulas differ there
+        assert any("hold numbers typed as text" in w for w in result.warnings)
+        return
+    assert _formula_column(recalculated["Formula"])["SSE"] == pytest.approx(closed.ss_resid, rel=REL)
+    solver = recalculated["Solver"]
+    start = np.array([solver["B5"].value, solver["B6"].value], float)
+    residuals = np.asarray(UNITS[:11]) - (start[0] * np.asarray(AD_SPEND[:11], float) + start[1])
+    assert solver["A7"].value == "SSE (objective)"
+    # one rounding per term of 11 sums of squares of ~1e3: far inside 1e-12
+    assert solver["B7"].value == pytest.approx(float(residuals @ residuals), rel=1e-12)

@@ -43,6 +43,8 @@ class LoadedData:
     ``where`` says in one line what was read; ``skipped`` has one line per column or group of rows
     left out, with the reason; ``notes`` one line per value conversion (percentages, dates).
     ``x_refs``/``y_ref`` are the sheet-qualified ranges read (empty for a CSV file).
+    ``text_numbers`` has, per column (the x columns, then y), the positions among the rows read of
+    cells that hold a number typed as text: gdfit reads them, Excel's SUM and LINEST see text.
     """
 
     X: pd.DataFrame
@@ -53,6 +55,7 @@ class LoadedData:
     sheet: str | None = None
     x_refs: tuple[str, ...] = ()
     y_ref: str | None = None
+    text_numbers: tuple[tuple[int, ...], ...] = ()
 
 
 def _open(file: Path, sheet: str | None) -> tuple[Selection, str]:
@@ -273,5 +276,13 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
              f"{lines}{len(rows.keep)} rows")
     refs = () if home.is_csv else tuple(_ref(c, rows.keep, True) for c in x_cols)
     y_ref = None if home.is_csv else _ref(y_col, rows.keep, True)
+    text_numbers = () if home.is_csv else tuple(_text_numbers(c, rows.keep) for c in x_cols + [y_col])
     return LoadedData(X, target, where, tuple(skipped + rows.skipped), tuple(rows.notes),
-                      None if home.is_csv else home.sheet, refs, y_ref)
+                      None if home.is_csv else home.sheet, refs, y_ref, text_numbers)
+
+
+def _text_numbers(col: Column, keep: Sequence[int]) -> tuple[int, ...]:
+    """Positions among the rows read where a workbook cell holds text that gdfit read as a number."""
+    if col.grid.numbers(col.rows, col.col) is not None:  # every cell a stored number: nothing to look at
+        return ()
+    return tuple(k for k, i in enumerate(keep) if isinstance(col.grid.raw(col.rows[i], col.col), str))

@@ -18,7 +18,7 @@ from gdfit.files.book import BookError, load_book, mark_owned, unkept_parts
 from gdfit.files.read import LoadedData, read_data
 from gdfit.files.read_grid import spans
 from gdfit.render.xlsx import render_workbook, save_workbook
-from gdfit.report.a1 import parse_cell, quote_sheet
+from gdfit.report.a1 import col_letter, parse_cell, quote_sheet
 from gdfit.report.layout import footprints
 from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.ownership import sheet_names_for, unique_table_names
@@ -61,9 +61,10 @@ def _rows_of(ref: RangeRef) -> tuple[int, int, int]:
     return r1, r2, c1
 
 
-def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> list[str]:
-    """Where Excel's live formulas on ``refs`` would not see the numbers gdfit fitted: rows inside the
-    ranges that gdfit left out, and cells holding numbers as text (read by gdfit, text to LINEST).
+def live_formula_warnings(loaded: LoadedData, refs: Sequence[RangeRef]) -> list[str]:
+    """Where Excel's LINEST, SLOPE and INTERCEPT on ``refs`` would not see the numbers gdfit fitted:
+    rows inside the ranges that gdfit left out, and cells holding numbers as text (read by gdfit,
+    text to LINEST). The SSE formulas and the stale flag leave both out, as the fit did.
 
     ``loaded``'s ranges run from its first row read to its last, so rows left out at either end
     (title, header, Total rows) are outside them already; only rows left out between remain."""
@@ -73,18 +74,14 @@ def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> l
     if inside:
         names = ", ".join(f"{quote_sheet(r.sheet)}!{r.cells}" for r in refs)
         what = "row" if len(inside) == 1 else "rows"
-        warnings.append(f"Warning: the live formulas cover {names}, which include {what} {spans(inside, limit=len(inside))} "
-                        f"that gdfit left out; Excel's results can differ from gdfit's until "
-                        f"{'it is' if len(inside) == 1 else 'they are'} filled in or deleted.")
-    kept = [r - read[0] for r in read]  # offsets of the rows read from the ranges' first rows
+        warnings.append(f"Warning: the live LINEST, SLOPE and INTERCEPT cover {names}, which include {what} "
+                        f"{spans(inside, limit=len(inside))} that gdfit left out; their results can differ from "
+                        f"gdfit's until {'it is' if len(inside) == 1 else 'they are'} deleted (the SSE formulas "
+                        "and the stale flag leave them out).")
     text_cells = []
-    for ref in refs:
+    for ref, positions in zip(refs, loaded.text_numbers):
         first, _, col = _rows_of(ref)
-        ws = wb[ref.sheet]
-        for offset in kept:
-            cell = ws.cell(first + offset, col)
-            if cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str):
-                text_cells.append(f"{quote_sheet(ref.sheet)}!{cell.coordinate}")
+        text_cells += [f"{quote_sheet(ref.sheet)}!{col_letter(col)}{first + read[k] - read[0]}" for k in positions]
     if text_cells:
         more = f" and {len(text_cells) - 3} more" if len(text_cells) > 3 else ""
         warnings.append(f"Warning: {', '.join(text_cells[:3])}{more} hold numbers typed as text; gdfit read them "
@@ -133,9 +130,12 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
     cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(loaded.X.shape[1], const)},
                           **fit_options)
-    source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
+    read = list(loaded.X.index)
+    left_out = tuple(r - read[0] for r in sorted(set(range(read[0], read[-1] + 1)) - set(read)))
+    source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)),
+                        left_out=left_out, text_numbers=loaded.text_numbers)
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
-    warnings = live_formula_warnings(wb, loaded, [*x_refs, y_ref])
+    warnings = live_formula_warnings(loaded, [*x_refs, y_ref])
     dropped = _drop_unpaired_series(report)
     if dropped:
         warnings.append(f"Warning: chart series left out: {', '.join(dropped)}; the data ranges hold more rows "

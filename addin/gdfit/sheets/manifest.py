@@ -7,7 +7,7 @@ time, with the same sums computed live by Excel: edit a data cell and the flag r
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -31,9 +31,9 @@ def _options_text(options: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in options.items())
 
 
-def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | RangeRef], values: np.ndarray,
-                 options: Mapping[str, object], seed: int | None = None, *, col: int = 1,
-                 flag_cell: str | None = None) -> None:
+def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | RangeRef | Sequence[RangeRef]],
+                 values: np.ndarray, options: Mapping[str, object], seed: int | None = None, *, col: int = 1,
+                 flag_cell: str | None = None, counted: np.ndarray | None = None) -> None:
     """Put the run manifest at row ``top``, column ``col`` of ``sheet`` and the stale flag below it.
 
     Parameters
@@ -42,8 +42,9 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
         The trained sheet.
     top : int
         Sheet row of the manifest's header.
-    columns : mapping of label to ColumnRef
-        The data columns the run was trained on, as they sit in the workbook.
+    columns : mapping of label to ColumnRef, RangeRef or a sequence of RangeRefs
+        The data columns the run was trained on, as they sit in the workbook (several ranges when
+        rows inside were left out: the live sums add them up).
     values : ndarray, shape (n, len(columns))
         The same data, as trained on (the hash and the stored sums are of these numbers).
     options : mapping
@@ -54,6 +55,9 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
         1-based column of the manifest's labels; the values sit in the next column.
     flag_cell : str, optional
         Where the flag goes (default: two rows under the manifest, in its first column).
+    counted : bool ndarray like ``values``, optional
+        Which values Excel's SUM sees as numbers (False: a number typed as text, which SUM skips);
+        the stored sums are over these, so a freshly trained sheet is not flagged. Default: all.
     """
     values = np.asarray(values, dtype=float).reshape(len(values), -1)
     rows: list[list] = [["data sha256", data_hash(values)], ["options", _options_text(options)],
@@ -61,12 +65,17 @@ def add_manifest(sheet: SheetSpec, top: int, columns: Mapping[str, ColumnRef | R
                         ["numpy version", np.__version__]]
     checks, refs = [], {}
     for j, (label, ref) in enumerate(columns.items()):
-        for name, stored in (("SUM", float(np.sum(values[:, j]))), ("SUMSQ", float(np.sum(values[:, j] ** 2)))):
+        ranges = [ref] if isinstance(ref, (ColumnRef, RangeRef)) else list(ref)
+        seen = values[:, j] if counted is None else values[counted[:, j], j]
+        for name, stored in (("SUM", float(np.sum(seen))), ("SUMSQ", float(np.sum(seen ** 2)))):
             k = len(checks)
             rows.append([f"trained {name}({label})", stored])
-            refs[f"data{k}"] = ref
+            keys = []
+            for i, piece in enumerate(ranges):
+                refs[f"data{k}_{i}"] = piece
+                keys.append(f"{{data{k}_{i}}}")
             refs[f"stored{k}"] = CellRef(sheet.name, "manifest", len(rows) - 1, "value")
-            checks.append(f"ABS({name}({{data{k}}})-{{stored{k}}})>{_TOL}*(1+ABS({{stored{k}}}))")
+            checks.append(f"ABS({name}({','.join(keys)})-{{stored{k}}})>{_TOL}*(1+ABS({{stored{k}}}))")
     left = col_letter(col)
     sheet.notes.append(Note(f"{left}{top - 1}", "Run manifest", "heading", span=4))
     sheet.tables.append(Table(f"{left}{top}", ["run manifest", "value"], rows, [None, "General"], id="manifest"))

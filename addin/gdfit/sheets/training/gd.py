@@ -12,7 +12,7 @@ from gdfit.report.a1 import cell_a1, col_letter
 from gdfit.report.layout import contour_rows, footprints
 from gdfit.report.model import CellRef, CellValue, ChartSpec, ColumnRef, Note, PageSetup, SeriesSpec, SheetSpec, Table
 from gdfit.sheets.manifest import add_manifest
-from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names
+from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names, pieces
 
 __all__ = ["gd_sheet", "print_charts_only", "GD_TABLES_ROW"]
 
@@ -83,10 +83,15 @@ def _manifest(sheet: SheetSpec, fit: FitResult, source: DataSource, data: Datase
     labels = [*source.labels, source.y_label]
     if len(set(labels)) < len(labels):  # two columns with one header: tell them apart by position
         labels = [f"{label} (column {j + 1})" for j, label in enumerate(labels)]
-    columns = dict(zip(labels, [*source.x, source.y]))
+    columns = {label: pieces(ref, source.left_out) for label, ref in zip(labels, [*source.x, source.y])}
     values = np.column_stack([data.X, data.y])
+    counted = None
+    if any(source.text_numbers):
+        counted = np.ones(values.shape, dtype=bool)
+        for j, positions in enumerate(source.text_numbers):
+            counted[list(positions), j] = False
     options = {k: v for k, v in fit.options.items() if k != "seconds"}
-    add_manifest(sheet, top, columns, values, options, options.get("seed"), col=col, flag_cell="A3")
+    add_manifest(sheet, top, columns, values, options, options.get("seed"), col=col, flag_cell="A3", counted=counted)
 
 
 def _contour(sheet: SheetSpec, cmp: Comparison, data: Dataset, header: list[str], right: int,

@@ -12,7 +12,7 @@ from gdfit.report.a1 import col_letter, parse_cell
 from gdfit.report.model import CellRef, ColumnRef, Formula, RangeRef, Ref
 
 __all__ = ["DataSource", "lesson_start", "adjacent_block", "formula_refs", "data_refs", "data_formula",
-           "sse_formula", "row_formula", "parameter_names", "NUMBER"]
+           "sse_formula", "row_formula", "parameter_names", "pieces", "NUMBER"]
 
 NUMBER = "0.000000"
 SEED_GUESS_SLOPE, SEED_GUESS_INTERCEPT = 1.0, 0.0  # the lesson's first guess: m = 1, b = 0
@@ -32,6 +32,11 @@ class DataSource:
     labels: tuple[str, ...]
     y_label: str
     x_block: RangeRef | None = None  # all x columns as one rectangle, when they are adjacent
+    # Rows inside the ranges that were not read (offsets from the ranges' first row: a subtotal, a
+    # blank row), and per column (x, then y) the positions among the rows read of numbers typed as
+    # text. The SSE and the stale check leave both out, as the fit did; LINEST cannot.
+    left_out: tuple[int, ...] = ()
+    text_numbers: tuple[tuple[int, ...], ...] = ()
 
     @property
     def linest_x(self) -> RangeRef | ColumnRef | None:
@@ -54,6 +59,22 @@ def adjacent_block(refs: list[RangeRef]) -> RangeRef | None:
     (r1, r2), = rows
     cells = f"{col_letter(cols[0])}{r1}:{col_letter(cols[-1])}{r2}"
     return RangeRef(refs[0].sheet, cells, external=refs[0].external)
+
+
+def pieces(ref: RangeRef | ColumnRef, left_out: Sequence[int]) -> list[RangeRef | ColumnRef]:
+    """``ref`` without the rows at offsets ``left_out``, as the contiguous ranges that remain."""
+    if not left_out or not isinstance(ref, RangeRef):
+        return [ref]
+    first, _, last = ref.cells.partition(":")
+    (r1, c1), (r2, c2) = parse_cell(first), parse_cell(last or first)
+    out, start, gone = [], r1, {r1 + k for k in left_out}
+    for r in range(r1, r2 + 2):
+        if r in gone or r == r2 + 1:
+            if r > start:
+                cells = f"{col_letter(c1)}{start}:{col_letter(c2)}{r - 1}"
+                out.append(RangeRef(ref.sheet, cells, external=ref.external))
+            start = r + 1
+    return out
 
 
 def parameter_names(labels: Sequence[str], const: bool) -> list[str]:
@@ -82,12 +103,18 @@ def data_formula(text: str, refs: Mapping[str, Ref]) -> Formula:
 
 def sse_formula(source: DataSource, params: Sequence[CellRef], const: bool) -> Formula:
     """``=SUMPRODUCT((y-(x0*p0+...+b))^2)``, the SSE of the parameters in the cells ``params``
-    (one per x, then the intercept's when ``const``)."""
+    (one per x, then the intercept's when ``const``); one SUMPRODUCT per piece of the ranges when
+    rows inside them were left out."""
     k = len(source.x)
-    terms = [f"{{x{j}}}*{{p{j}}}" for j in range(k)] + ([f"{{p{k}}}"] if const else [])
-    text = f"=SUMPRODUCT(({{y}}-({'+'.join(terms) or '0'}))^2)"
-    refs = {**data_refs(source), **{f"p{j}": ref for j, ref in enumerate(params)}}
-    return data_formula(text, refs)
+    refs: dict[str, Ref] = {f"p{j}": ref for j, ref in enumerate(params)}
+    sums = []
+    x_pieces = [pieces(ref, source.left_out) for ref in source.x]
+    for i, y_piece in enumerate(pieces(source.y, source.left_out)):
+        refs[f"y_{i}"] = y_piece
+        refs.update({f"x{j}_{i}": x_pieces[j][i] for j in range(k)})
+        terms = [f"{{x{j}_{i}}}*{{p{j}}}" for j in range(k)] + ([f"{{p{k}}}"] if const else [])
+        sums.append(f"SUMPRODUCT(({{y_{i}}}-({'+'.join(terms) or '0'}))^2)")
+    return data_formula("=" + "+".join(sums), refs)
 
 
 def row_formula(sheet: str, table: str, row: int | str, text: str, **columns: str) -> Formula:
