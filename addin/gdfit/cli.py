@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -161,10 +162,10 @@ def comparison_text(cmp, width: int = 100) -> str:
         fmt = _COMPARE_FORMATS.get(quantity)
         cells = []
         for value in cmp.table[quantity]:
-            if pd.isna(value):
+            if value is pd.NA:  # not applicable (a closed form has no iterations); NaN stays "nan"
                 cells.append(Figure("n/a"))
             else:
-                cells.append(Figure(fmt.format(value)) if fmt else float(value))
+                cells.append(Figure(fmt.format(value)) if fmt and math.isfinite(value) else float(value))
         rows.append([str(quantity), *cells])
     table = table_text(["", *cmp.table.index], rows, width)
     return "\n".join([table, "", *(paragraph(note, width) for note in cmp.notes)])

@@ -215,3 +215,14 @@ def test_a_terminal_wider_than_100_columns_gets_its_width(monkeypatch, columns, 
     # on 160 columns the five methods sit side by side, one panel
     assert sum(line.startswith("Price index ") for line in table) == 1
     assert 100 < max(map(len, table)) <= 160 and re.search(r"Solver-equivalent", text)
+
+
+def test_compare_keeps_nan_apart_from_not_applicable(capsys, columns, tmp_path):
+    # a constant y has no R² (0/0, NaN in the library's table); a closed form has no iterations (NA)
+    path = tmp_path / "flat.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [5.0] * 4}).to_csv(path, index=False)
+    out = _run(capsys, ["compare", str(path)])
+    r2 = next(line for line in out.splitlines() if line.startswith("R² "))
+    iterations = next(line for line in out.splitlines() if line.startswith("iterations "))
+    assert r2.split()[1:] == ["nan"] * 5
+    assert iterations.split()[2:5] == ["n/a"] * 3
