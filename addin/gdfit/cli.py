@@ -46,9 +46,12 @@ class ProgressBar:
     def __call__(self, done: int, total: int, loss: float) -> None:
         if time.perf_counter() - self.start < self.delay:
             return
-        filled = int(self.width * done / total) if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total}  loss {loss:.6g}")
+        tail = f" {done}/{total}  loss {loss:.6g}"
+        # a line longer than the terminal wraps, and "\r" would then redraw only its last part
+        width = max(min(self.width, output_width(self.stream) - len(tail) - 3), 1)
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}]{tail}")
         self.stream.flush()
         self.drawn = True
 

@@ -196,7 +196,8 @@ def _record_text(columns: list[_Column], width: int, with_header: bool) -> list[
     return lines
 
 
-def table_text(header: Sequence[Any] | None, rows: Sequence[Sequence[Any]], width: int) -> str:
+def table_text(header: Sequence[Any] | None, rows: Sequence[Sequence[Any]],
+               width: int = PIPED_WIDTH) -> str:
     """Rows of cells (str, number, :class:`Figure` or None) under an optional header, within ``width``."""
     n = max([len(header or ())] + [len(r) for r in rows])
     heads = [str(h) if h is not None else "" for h in (header or ())] + [""] * (n - len(header or ()))
@@ -227,7 +228,7 @@ def _grid_text(grid: list[list[Any]], width: int) -> str:
     return table_text(None, grid, width)
 
 
-def rows_text(rows: Sequence[Sequence[Any]], width: int) -> str:
+def rows_text(rows: Sequence[Sequence[Any]], width: int = PIPED_WIDTH) -> str:
     """A sheet-like block (ToolPak SUMMARY OUTPUT, Solver's Answer Report) as text within ``width``.
 
     A row with one filled cell is a title or a line of text, printed flush left and wrapped; runs

@@ -226,3 +226,18 @@ def test_compare_keeps_nan_apart_from_not_applicable(capsys, columns, tmp_path):
     iterations = next(line for line in out.splitlines() if line.startswith("iterations "))
     assert r2.split()[1:] == ["nan"] * 5
     assert iterations.split()[2:5] == ["n/a"] * 3
+
+
+def test_the_progress_bar_fits_a_narrow_terminal(monkeypatch, columns):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    columns(40)
+    bar = cli.ProgressBar(stream=screen, delay=0.0)
+    bar(500, 1000, 1.16762437527313e11)
+    bar.close()
+    line = screen.getvalue().strip("\r\n")
+    assert len(line) <= 40 and line.endswith(" 500/1000  loss 1.16762e+11")
+    assert line.count("#") == line.count("-") > 0  # half done, the bar narrowed to what is left
