@@ -107,8 +107,8 @@ class _Column:
         return max([len(self.header)] + [len(c) for c in self.cells])
 
     def compact(self) -> int:
-        """Narrowest width worth trying: figures whole, text wrapped to about TEXT_WRAP, headers on at
-        most three lines, and never narrower than a word."""
+        """Narrowest width worth trying: figures whole, text wrapped to about TEXT_WRAP, headers on
+        about three lines, and never narrower than a word."""
         figures = max([len(c) for c in self.cells if isinstance(c, Figure)], default=0)
         texts = [c for c in self.cells if c and not isinstance(c, Figure)]
         text = max([min(len(c), max(TEXT_WRAP, _longest_word(c))) for c in texts], default=0)
@@ -161,7 +161,9 @@ def _panels(widths: list[int], width: int) -> list[list[int]] | None:
     return [[0] + chunk for chunk in chosen]
 
 
-def _panel_text(columns: list[_Column], widths: list[int], idx: list[int], with_header: bool) -> list[str]:
+def _panel_text(columns: list[_Column], widths: list[int], with_header: bool) -> list[str]:
+    idx = range(len(columns))
+
     def line(parts: list[str]) -> str:
         out = []
         for j, part in zip(idx, parts):
@@ -207,7 +209,11 @@ def table_text(header: Sequence[Any] | None, rows: Sequence[Sequence[Any]],
     panels = _panels(widths, width)
     if panels is None:
         return "\n".join(_record_text(columns, width, header is not None))
-    blocks = ["\n".join(_panel_text(columns, widths, idx, header is not None)) for idx in panels]
+    blocks = []
+    for idx in panels:
+        # each panel sized again on its own: one with room to spare keeps its headers on one line
+        panel = [columns[j] for j in idx]
+        blocks.append("\n".join(_panel_text(panel, _fit_widths(panel, width), header is not None)))
     return "\n\n".join(blocks)
 
 
