@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "addin" / "gdfit"
 # Lower rank = lower layer. The top-level ``gdfit`` module is the lazy facade: it imports no gdfit
 # module (its exports are strings), so anything may read ``gdfit.__version__`` from it.
 LAYERS = {"gdfit": 0, "gdfit.__main__": 7, "gdfit.core": 0, "gdfit.datasets": 0, "gdfit.report": 1,
-          "gdfit.sheets": 2, "gdfit.render": 3, "gdfit.files": 4, "gdfit.excel": 5, "gdfit.cli": 6}
+          "gdfit.sheets": 2, "gdfit.render": 3, "gdfit.files": 4, "gdfit.excel": 5, "gdfit.cli": 6,
+          "gdfit.cli_text": 6}
 CORE_FORBIDDEN = ("openpyxl", "xlwings", "win32com", "pythoncom", "python_calamine")
 
 

@@ -7,15 +7,28 @@ import os
 import sys
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from gdfit import __version__
-
-if TYPE_CHECKING:
-    pass
+from gdfit.cli_text import Figure, is_terminal, output_width, paragraph, rows_text, table_text
 
 FIT_OPTIONS = ("loss", "method", "optimizer", "learning_rate", "schedule", "batch_size", "max_iter",
                "tol", "grad_tol", "max_time", "seed", "scale", "init", "n_starts")
+
+
+def say(text: str = "") -> None:
+    """Text on stdout, wrapped to the terminal (100 columns when piped)."""
+    print(paragraph(text, output_width(sys.stdout)))
+
+
+def tell(message: str) -> None:
+    """One message on stderr, after "gdfit: ". Wrapped when a person reads it on a terminal; one
+    line when stderr is piped or logged, as the README promises, so each message stays one line for
+    grep and scripts."""
+    text = f"gdfit: {message}"
+    if is_terminal(sys.stderr):
+        text = paragraph(text, output_width(sys.stderr), indent=" " * len("gdfit: "))
+    print(text, file=sys.stderr)
 
 
 class CommandError(ValueError):
@@ -33,9 +46,12 @@ class ProgressBar:
     def __call__(self, done: int, total: int, loss: float) -> None:
         if time.perf_counter() - self.start < self.delay:
             return
-        filled = int(self.width * done / total) if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total}  loss {loss:.6g}")
+        tail = f" {done}/{total}  loss {loss:.6g}"
+        # a line longer than the terminal wraps, and "\r" would then redraw only its last part
+        width = max(min(self.width, output_width(self.stream) - len(tail) - 3), 1)
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}]{tail}")
         self.stream.flush()
         self.drawn = True
 
@@ -84,25 +100,23 @@ def fit_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _format(value: float) -> str:
-    return f"{value:.10g}" if math.isfinite(value) else str(value)
-
-
-def side_by_side(result, closed) -> str:
-    """Plain-text table: each parameter by gradient descent and by the closed form."""
+def side_by_side(result, closed, width: int = 100) -> str:
+    """Plain-text table: each parameter by gradient descent and by the closed form (10 significant
+    digits), their relative difference (3), the loss, then how the run went."""
     import numpy as np  # local: --version, --help and usage errors start without numpy
 
     names = [*result.labels, "intercept"] if closed.fit_intercept else list(result.labels)
     gd = np.append(result.coef, result.intercept) if closed.fit_intercept else result.coef
     cf = closed.params
-    lines = [f"{'parameter':<16}{'gradient descent':>22}{'closed form':>22}{'rel. diff':>12}"]
+    rows: list[list[Any]] = []
     for name, a, b in zip(names, gd, cf):
         rel = abs(a - b) / abs(b) if b else abs(a - b)
-        lines.append(f"{str(name)[:15]:<16}{_format(a):>22}{_format(b):>22}{rel:>12.2e}")
-    lines.append(f"{result.loss_name + ' (loss)':<16}{_format(result.loss):>22}")
-    lines.append(f"iterations: {result.n_iter}   converged: {result.converged}   "
-                 f"learning rate: {result.learning_rate:.6g}")
-    lines.append(result.message)
+        rows.append([str(name), float(a), float(b), Figure(f"{rel:.2e}")])
+    rows.append([f"{result.loss_name} (loss)", float(result.loss), None, None])
+    lines = [table_text(["parameter", "gradient descent", "closed form", "rel. diff"], rows, width),
+             paragraph(f"iterations: {result.n_iter}   converged: {result.converged}   "
+                       f"learning rate: {result.learning_rate:.6g}", width),
+             paragraph(result.message, width)]
     return "\n".join(lines)
 
 
@@ -114,7 +128,7 @@ def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
     finally:
         bar.close()
     closed = closed_form(X, y, fit_intercept=options.get("fit_intercept", True))
-    out(side_by_side(result, closed))
+    out(side_by_side(result, closed, output_width(sys.stdout)))
     return 0
 
 
@@ -124,7 +138,7 @@ def _data(args: argparse.Namespace):
 
     data = read_data(args.data, sheet=args.sheet, x=args.x, y=args.y, missing=args.missing)
     for line in (data.where, *data.notes, *data.skipped):
-        print(f"gdfit: {line}", file=sys.stderr)
+        tell(line)
     return data.X, data.y
 
 
@@ -133,36 +147,48 @@ def cmd_fit(args: argparse.Namespace) -> int:
     return run_fit(X, y, fit_options(args), print)
 
 
-def comparison_text(cmp) -> str:
-    """The parity table and its notes as plain text."""
+#: How ``comparison_text`` prints the columns that are not parameters, SSE or R² (10 significant digits).
+_COMPARE_FORMATS = {"iterations": "{:d}", "seconds": "{:.3g}", "max rel. diff vs closed form": "{:.3g}"}
+
+
+def comparison_text(cmp, width: int = 100) -> str:
+    """The parity table, one column per method and one row per quantity, then its notes.
+
+    Turned on its side (the methods are few, the coefficients as many as the data has) so that it
+    fits a terminal; coefficients, intercept, SSE and R² keep 10 significant digits, run times and
+    relative differences 3, and a method a quantity does not apply to shows "n/a".
+    """
     import pandas as pd  # local: --version, --help and usage errors start without pandas
 
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        table = cmp.table.to_string(float_format=lambda v: f"{v:.10g}")
-    return "\n".join([table, "", *cmp.notes])
-
-
-def rows_text(rows) -> str:
-    """Rows of cells (None for blank) as aligned text, numbers to 10 significant digits."""
-    cells = [["" if v is None else f"{v:.10g}" if isinstance(v, float) else str(v) for v in row] for row in rows]
-    width = max((len(r) for r in cells), default=0)
-    cols = [max((len(r[j]) for r in cells if j < len(r)), default=0) for j in range(width)]
-    return "\n".join("  ".join(c.ljust(cols[j]) for j, c in enumerate(r)).rstrip() for r in cells)
+    rows = []
+    for quantity in cmp.table.columns:
+        fmt = _COMPARE_FORMATS.get(quantity)
+        cells = []
+        for value in cmp.table[quantity]:
+            if value is pd.NA:  # not applicable (a closed form has no iterations); NaN stays "nan"
+                cells.append(Figure("n/a"))
+            else:
+                cells.append(Figure(fmt.format(value)) if fmt and math.isfinite(value) else float(value))
+        rows.append([str(quantity), *cells])
+    table = table_text(["", *cmp.table.index], rows, width)
+    return "\n".join([table, "", *(paragraph(note, width) for note in cmp.notes)])
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from gdfit import compare
     X, y = _data(args)
     options = fit_options(args)
-    print(comparison_text(compare(y, X, const=options.pop("fit_intercept"), **options)))
+    print(comparison_text(compare(y, X, const=options.pop("fit_intercept"), **options),
+                          output_width(sys.stdout)))
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from gdfit import regression_output
     X, y = _data(args)
-    print(rows_text(regression_output(y, X, const=args.fit_intercept, confidence=args.confidence,
-                                      labels=True, residuals=args.residuals, probability=args.residuals)))
+    rows = regression_output(y, X, const=args.fit_intercept, confidence=args.confidence, labels=True,
+                             residuals=args.residuals, probability=args.residuals)
+    print(rows_text(rows, output_width(sys.stdout)))
     return 0
 
 
@@ -170,7 +196,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from gdfit import solve
     X, y = _data(args)
     result = solve(y, X, const=args.fit_intercept, assume_nonnegative=not args.allow_negative)
-    print(rows_text(result.answer_report()))
+    print(rows_text(result.answer_report(), output_width(sys.stdout)))
     return 0
 
 
@@ -179,9 +205,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     options = fit_options(args)
     options.pop("fit_intercept")  # the lesson's model always has an intercept
     report, cmp = build_ad_spend(args.out, **options)
-    print("Ad spend ($k) vs sales ($100k), 30 months: gradient descent next to Excel's methods\n")
-    print(comparison_text(cmp))
-    print(f"\nwrote {args.out}: sheets {', '.join(s.name for s in report.sheets)}")
+    say("Ad spend ($k) vs sales ($100k), 30 months: gradient descent next to Excel's methods")
+    say()
+    print(comparison_text(cmp, output_width(sys.stdout)))
+    say()
+    say(f"wrote {args.out}: sheets {', '.join(s.name for s in report.sheets)}")
     return 0
 
 
@@ -196,19 +224,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         bar.close()
     # after the run, so that a refusal of the data stays one line on stderr
     for line in (result.data.where, *result.data.notes, *result.data.skipped, *result.warnings):
-        print(f"gdfit: {line}", file=sys.stderr)
-    print(comparison_text(result.comparison))
-    print(f"\nwrote {result.output}: sheets {', '.join(result.sheets)}")
+        tell(line)
+    print(comparison_text(result.comparison, output_width(sys.stdout)))
+    say()
+    say(f"wrote {result.output}: sheets {', '.join(result.sheets)}")
     if result.not_kept:
-        print(f"note: the new file does not carry the original's {', '.join(result.not_kept)} "
-              "(openpyxl cannot keep them); the original is unchanged.")
+        say(f"note: the new file does not carry the original's {', '.join(result.not_kept)} "
+            "(openpyxl cannot keep them); the original is unchanged.")
     return 0
 
 
 def cmd_workbooks(args: argparse.Namespace) -> int:
     from gdfit.files.workbooks import build_all
     for path in build_all(args.out_dir):
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return 0
 
 
@@ -229,14 +258,26 @@ def _data_command(sub, name: str, help_text: str, handler) -> argparse.ArgumentP
 class _Parser(argparse.ArgumentParser):
     """argparse with gdfit's error style: one line on stderr, status 2."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        # every parser, the sub-commands' too (argparse builds them with this class), lays its help
+        # out to the terminal's width, at most 100 columns when piped
+        kwargs.setdefault("formatter_class", _help_formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):
-        self.exit(2, f"gdfit: error: {message} (see '{self.prog} --help').\n")
+        tell(f"error: {message} (see '{self.prog} --help').")
+        self.exit(2)
+
+
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.HelpFormatter(prog, width=output_width(sys.stdout))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gdfit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"gdfit {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    # a metavar, not argparse's "{fit,compare,...}": that list is one word too long to wrap
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     add_fit_options(_data_command(sub, "fit", "fit by gradient descent and print it next to the closed form",
                                   cmd_fit))
     add_fit_options(_data_command(sub, "compare", "gradient descent vs closed form, LINEST, ToolPak, Solver",
@@ -276,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"gdfit: warning: {message}", file=sys.stderr)
+    tell(f"warning: {message}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -294,10 +335,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
     except ValueError as exc:  # every gdfit input/option error is a one-line ValueError
-        print(f"gdfit: error: {exc}", file=sys.stderr)
+        tell(f"error: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("gdfit: interrupted; nothing was written.", file=sys.stderr)
+        tell("interrupted; nothing was written.")
         return 130
 
 
