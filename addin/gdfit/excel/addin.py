@@ -5,10 +5,11 @@ part and changes three XML parts for gdfit, parsed and written with ElementTree:
 
 * ``customUI/customUI.xml`` -- a "gdfit" tab with a large Train button whose ``onAction`` is the
   template's own ``RunMain`` callback (``RunPython "import gdfit; gdfit.main()"`` for a file
-  named ``gdfit.xlam``);
-* the conf sheet's part -- ``UDF Modules`` = ``gdfit.excel.udfs``, so that the xlwings
-  ``ImportPythonUDFsToAddin`` macro registers the worksheet functions (Interpreter and
-  PYTHONPATH stay blank for the analyst to fill in);
+  named ``gdfit.xlam``; ``gdfit.main`` also imports the worksheet functions on first use, see
+  :func:`gdfit.excel.macros.import_functions`);
+* the conf sheet's part -- ``UDF Modules`` = ``gdfit.excel.udfs``, the module xlwings'
+  ``ImportPythonUDFsToAddin`` macro would register (Interpreter and PYTHONPATH stay blank for
+  the analyst to fill in);
 * ``xl/workbook.xml`` -- the conf sheet renamed from ``_myaddin.conf`` to ``myaddin.conf``: the
   template's VBA reads ``<PROJECT_NAME>.conf`` only, and the leading underscore is how the
   template ships the sheet switched off (xlwings' custom add-in docs: "Activate the sheet
@@ -42,9 +43,10 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 
 __all__ = ["build_addin", "install_addin", "template_path", "AddinError", "UDF_MODULES",
-           "add_addin_command"]
+           "add_addin_command", "ADDIN_FILE"]
 
 UDF_MODULES = "gdfit.excel.udfs"
+ADDIN_FILE = "gdfit.xlam"  # the Train button imports the module named like the file
 RIBBON = "customUI/customUI.xml"
 WORKBOOK = "xl/workbook.xml"
 PACKAGE_RELS = "_rels/.rels"
@@ -124,7 +126,9 @@ def _ribbon(template: bytes) -> bytes:
     ET.SubElement(group, q("button"), id="gdfitTrain", label="Train", size="large",
                   onAction=action, imageMso="MacroPlay", screentip="Train",
                   supertip="Fit the selected data (x columns, then y) by gradient descent and "
-                           "write the GD, Compare, Regression, Formula and Solver sheets.")
+                           "write the GD, Compare, Regression, Formula and Solver sheets. In "
+                           "Windows Excel the first click also adds gdfit's worksheet functions "
+                           "(=GD_FIT() and the others).")
     return _serialize(root, template)
 
 
@@ -213,8 +217,8 @@ def build_addin(out_path: str | Path = "gdfit.xlam") -> Path:
     """
     out = Path(out_path)
     if out.is_dir():
-        out = out / "gdfit.xlam"
-    if out.name.lower() != "gdfit.xlam":
+        out = out / ADDIN_FILE
+    if out.name.lower() != ADDIN_FILE:
         raise AddinError(f"the add-in must be named gdfit.xlam (its Train button imports the "
                          f"module named like the file); got {out.name!r}.")
     with zipfile.ZipFile(template_path()) as package:
