@@ -1,4 +1,5 @@
-"""gdfit.xlam: xlwings' ribbon template with a gdfit tab and gdfit's settings, nothing else."""
+"""gdfit.xlam: xlwings' ribbon template with a gdfit tab, gdfit's settings and the template's
+schema errors fixed, nothing else."""
 import argparse
 import io
 import re

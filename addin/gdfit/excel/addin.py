@@ -23,8 +23,8 @@ Two more parts are corrected so that Microsoft's Open XML SDK validator accepts 
   Office 2007 namespace (``2006/01/customui``) but points at it with the Office 2010 type
   (``2007/relationships/ui/extensibility``, which announces a ``customUI14`` part in the
   ``2009/07/customui`` namespace).  The 2006 type is used here, as in xlwings' own
-  ``xlwings.xlam``: the ribbon needs nothing from 2010 (no backstage, no new callbacks), the
-  template's VBA callback has the 2007 signature, and the pair works from Excel 2007 on.
+  ``xlwings.xlam``: the ribbon needs nothing from 2010 (no backstage, no 2010-only controls),
+  its button callback has the same signature in both, and the pair works from Excel 2007 on.
 * ``docProps/core.xml`` -- the empty ``cp:contentType`` removed, an element of the first
   ECMA-376 edition that ISO/IEC 29500-2 dropped from the core properties.
 
