@@ -1,4 +1,5 @@
-"""gdfit.xlam: xlwings' ribbon template with a gdfit tab and gdfit's settings, nothing else."""
+"""gdfit.xlam: xlwings' ribbon template with a gdfit tab, gdfit's settings and the template's
+schema errors fixed, nothing else."""
 import argparse
 import io
 import re
@@ -11,10 +12,13 @@ import pytest
 
 from gdfit.excel import addin
 from gdfit.excel.addin import AddinError, add_addin_command, build_addin, install_addin
+from tests.xlsx_validator import needs_validator, validation_errors
 
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2006/01/customui}"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-CHANGED = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+CHANGED = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml",
+           "_rels/.rels", "docProps/core.xml"}
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +35,46 @@ def test_the_add_in_is_a_valid_package_of_the_templates_parts(built):
         for name in template.namelist():
             if name.endswith(".xml") or name.endswith(".rels"):
                 ET.fromstring(package.read(name))  # every XML part still parses
+
+
+@needs_validator
+def test_the_add_in_passes_the_open_xml_validator(built):
+    assert validation_errors(built) == ""
+    # The template itself does not: the SDK cannot even open its ribbon part.
+    assert "OPEN FAILED" in validation_errors(addin.template_path())
+
+
+def test_the_ribbon_relationship_is_the_2007_ribbons_for_the_2006_namespace(built):
+    # Office 2010's type (.../2007/relationships/ui/extensibility) announces a customUI14 part in
+    # the 2009/07 namespace; the template's part is in 2006/01, so it takes the 2006 type, as
+    # xlwings' own xlwings.xlam does.
+    with zipfile.ZipFile(built) as package, zipfile.ZipFile(addin.template_path()) as template:
+        rels = ET.fromstring(package.read("_rels/.rels"))
+        before = ET.fromstring(template.read("_rels/.rels"))
+        ribbon = ET.fromstring(package.read("customUI/customUI.xml"))
+    assert ribbon.tag == f"{CUSTOM_UI}customUI"
+    to_ribbon = [(r.get("Id"), r.get("Type")) for r in rels.iter(f"{PKG_REL}Relationship")
+                 if r.get("Target") == "customUI/customUI.xml"]
+    assert to_ribbon == [("rId4", "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility")]
+    # every other relationship is the template's, attribute for attribute
+    others = lambda root: sorted(sorted(r.attrib.items()) for r in root  # noqa: E731
+                                 if r.get("Target") != "customUI/customUI.xml")
+    assert others(rels) == others(before) and len(rels) == len(before) == 4
+
+
+def test_only_the_out_of_schema_values_leave_the_workbook_and_core_parts(built):
+    with zipfile.ZipFile(built) as package, zipfile.ZipFile(addin.template_path()) as template:
+        parts = {name: (ET.fromstring(template.read(name)), ET.fromstring(package.read(name)))
+                 for name in ("xl/workbook.xml", "docProps/core.xml")}
+    x14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}workbookPr"
+    before, after = parts["xl/workbook.xml"]
+    assert [e.attrib for e in before.iter(x14)] == [{"defaultImageDpi": "32767"}]
+    assert [e.attrib for e in after.iter(x14)] == [{}]
+    before, after = parts["docProps/core.xml"]
+    gone = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}contentType"
+    assert [(e.tag, e.text) for e in before if e.tag == gone] == [(gone, None)]
+    assert [(e.tag, e.text, e.attrib) for e in after] == \
+        [(e.tag, e.text, e.attrib) for e in before if e.tag != gone]
 
 
 def VBA_Parser(path):

@@ -139,3 +139,23 @@ def test_main_trains_the_calling_book(monkeypatch):
     assert gdfit.main is macros.main  # what the add-in's RunMain runs: import gdfit; gdfit.main()
     gdfit.main()
     assert ("addSheet", "Compare") in book.actions()
+
+
+def test_main_in_windows_excel_offers_the_functions_then_trains(monkeypatch):
+    book = Backend("mock", payload([sales_sheet()], selection="A3:B33"), com=True)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book.book))
+    monkeypatch.setattr(macros, "uses_com", lambda b: b is book.book)
+    seen = []
+    monkeypatch.setattr(macros, "import_functions", lambda xl: seen.append(xl) or macros.TRUST_HINT)
+    gdfit.main()
+    assert seen == [book.fake.app_api]
+    assert book.actions()[0] == ("alert", macros.TRUST_HINT)  # before anything is drawn
+    assert ("addSheet", "Compare") in book.actions()
+
+
+def test_main_elsewhere_does_not_touch_the_vba_project(monkeypatch):
+    book = Backend("mock", payload([sales_sheet()], selection="A3:B33"))
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book.book))
+    monkeypatch.setattr(macros, "import_functions", lambda xl: pytest.fail("imported off Windows"))
+    gdfit.main()
+    assert not book.of("alert") and ("addSheet", "Compare") in book.actions()

@@ -14,6 +14,7 @@ from gdfit.files.book import BookError
 from gdfit.files.train import train_book
 from gdfit.report.ownership import is_owned
 from tests.core.validations import count_validations
+from tests.xlsx_validator import needs_validator, validation_errors
 
 INJECTION = "=HYPERLINK(\"http://example.com\",\"click\")"
 
@@ -99,7 +100,8 @@ def test_in_place_allowed_when_lossless(tmp_path):
     assert wb["Sales data"]["D3"].value == "my note" and "Compare" in wb.sheetnames
 
 
-def test_xlsm_keeps_its_vba_project(tmp_path):
+def _trained_xlsm(tmp_path):
+    """A user's .xlsm (xlwings' quickstart book with data) and the new file train writes."""
     template = Path(xlwings.__file__).with_name("quickstart.xlsm")
     book = tmp_path / "macro.xlsm"
     wb = openpyxl.load_workbook(template, keep_vba=True)
@@ -108,10 +110,23 @@ def test_xlsm_keeps_its_vba_project(tmp_path):
     for i in range(1, 11):
         ws.append([float(i), 2.0 * i + 1.0 + (-1) ** i * 0.1])
     wb.save(book)
-    result = train_book(book)
-    assert result.output.suffix == ".xlsm"
+    return book, train_book(book).output
+
+
+def test_xlsm_keeps_its_vba_project(tmp_path):
+    book, output = _trained_xlsm(tmp_path)
+    assert output.suffix == ".xlsm"
     vba = lambda p: zipfile.ZipFile(p).read("xl/vbaProject.bin")  # noqa: E731
-    assert vba(result.output) == vba(book)
+    assert vba(output) == vba(book)
+
+
+@needs_validator
+def test_the_xlsm_files_train_writes_pass_the_open_xml_validator(tmp_path):
+    book, new_file = _trained_xlsm(tmp_path)
+    in_place = train_book(book, in_place=True).output
+    assert in_place == book and zipfile.ZipFile(in_place).read("xl/vbaProject.bin") == \
+        zipfile.ZipFile(new_file).read("xl/vbaProject.bin")
+    assert validation_errors(new_file, in_place) == ""
 
 
 def test_labels_that_look_like_formulas_stay_text(tmp_path):

@@ -1,18 +1,32 @@
 """``gdfit.xlam``: xlwings' own ribbon add-in template with a gdfit tab and gdfit's settings.
 
 :func:`build_addin` copies ``quickstart_addin_ribbon.xlam`` from the installed xlwings part for
-part and changes three XML parts, parsed and written with ElementTree:
+part and changes three XML parts for gdfit, parsed and written with ElementTree:
 
 * ``customUI/customUI.xml`` -- a "gdfit" tab with a large Train button whose ``onAction`` is the
   template's own ``RunMain`` callback (``RunPython "import gdfit; gdfit.main()"`` for a file
-  named ``gdfit.xlam``);
-* the conf sheet's part -- ``UDF Modules`` = ``gdfit.excel.udfs``, so that the xlwings
-  ``ImportPythonUDFsToAddin`` macro registers the worksheet functions (Interpreter and
-  PYTHONPATH stay blank for the analyst to fill in);
+  named ``gdfit.xlam``; ``gdfit.main`` also imports the worksheet functions on first use, see
+  :func:`gdfit.excel.macros.import_functions`);
+* the conf sheet's part -- ``UDF Modules`` = ``gdfit.excel.udfs``, the module xlwings'
+  ``ImportPythonUDFsToAddin`` macro would register (Interpreter and PYTHONPATH stay blank for
+  the analyst to fill in);
 * ``xl/workbook.xml`` -- the conf sheet renamed from ``_myaddin.conf`` to ``myaddin.conf``: the
   template's VBA reads ``<PROJECT_NAME>.conf`` only, and the leading underscore is how the
   template ships the sheet switched off (xlwings' custom add-in docs: "Activate the sheet
-  config by renaming it").
+  config by renaming it"); and the template's ``x14:workbookPr/@defaultImageDpi="32767"``
+  dropped, a value outside the schema's list (the add-in has no pictures, so Excel's default
+  resolution loses nothing).
+
+Two more parts are corrected so that Microsoft's Open XML SDK validator accepts the package:
+
+* ``_rels/.rels`` -- the ribbon's relationship type.  The template writes its ribbon in the
+  Office 2007 namespace (``2006/01/customui``) but points at it with the Office 2010 type
+  (``2007/relationships/ui/extensibility``, which announces a ``customUI14`` part in the
+  ``2009/07/customui`` namespace).  The 2006 type is used here, as in xlwings' own
+  ``xlwings.xlam``: the ribbon needs nothing from 2010 (no backstage, no 2010-only controls),
+  its button callback has the same signature in both, and the pair works from Excel 2007 on.
+* ``docProps/core.xml`` -- the empty ``cp:contentType`` removed, an element of the first
+  ECMA-376 edition that ISO/IEC 29500-2 dropped from the core properties.
 
 Everything else, the VBA project included, is byte-identical to the template: the add-in works
 with the xlwings version it was built from. :func:`install_addin` uses xlwings' own installer
@@ -29,15 +43,27 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 
 __all__ = ["build_addin", "install_addin", "template_path", "AddinError", "UDF_MODULES",
-           "add_addin_command"]
+           "add_addin_command", "ADDIN_FILE"]
 
 UDF_MODULES = "gdfit.excel.udfs"
+ADDIN_FILE = "gdfit.xlam"  # the Train button imports the module named like the file
 RIBBON = "customUI/customUI.xml"
 WORKBOOK = "xl/workbook.xml"
+PACKAGE_RELS = "_rels/.rels"
+CORE = "docProps/core.xml"
+# The ribbon part's relationship type for each customUI namespace (Office 2007 and 2010 ribbons).
+RIBBON_TYPES = {
+    "http://schemas.microsoft.com/office/2006/01/customui":
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2009/07/customui":
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+}
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+_CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 class AddinError(ValueError):
@@ -100,7 +126,9 @@ def _ribbon(template: bytes) -> bytes:
     ET.SubElement(group, q("button"), id="gdfitTrain", label="Train", size="large",
                   onAction=action, imageMso="MacroPlay", screentip="Train",
                   supertip="Fit the selected data (x columns, then y) by gradient descent and "
-                           "write the GD, Compare, Regression, Formula and Solver sheets.")
+                           "write the GD, Compare, Regression, Formula and Solver sheets. In "
+                           "Windows Excel the first click also adds gdfit's worksheet functions "
+                           "(=GD_FIT() and the others).")
     return _serialize(root, template)
 
 
@@ -119,11 +147,38 @@ def _conf_part(package: zipfile.ZipFile) -> tuple[str, str]:
 
 
 def _active_conf(data: bytes, name: str) -> bytes:
-    """``xl/workbook.xml`` with the conf sheet's leading underscore removed."""
+    """``xl/workbook.xml`` with the conf sheet's leading underscore removed and without the
+    out-of-schema ``defaultImageDpi``."""
     root = SafeET.fromstring(data)
     for sheet in root.iter(f"{{{_MAIN}}}sheet"):
         if sheet.get("name") == name:
             sheet.set("name", name.lstrip("_"))
+    for options in root.iter(f"{{{_X14}}}workbookPr"):
+        options.attrib.pop("defaultImageDpi", None)
+    return _serialize(root, data)
+
+
+def _ribbon_relationship(data: bytes, ribbon: bytes) -> bytes:
+    """``_rels/.rels`` with the ribbon's relationship typed for the ribbon's namespace."""
+    kind = RIBBON_TYPES.get(_uri(SafeET.fromstring(ribbon).tag))
+    if kind is None:
+        raise AddinError(f"the xlwings ribbon template uses an unknown customUI namespace "
+                         f"({_uri(SafeET.fromstring(ribbon).tag)}).")
+    root = SafeET.fromstring(data)
+    found = [r for r in root.iter(f"{{{_PKG_REL}}}Relationship")
+             if r.get("Target", "").lstrip("/") == RIBBON]
+    if len(found) != 1:
+        raise AddinError(f"the xlwings ribbon template has {len(found)} relationships to {RIBBON}.")
+    found[0].set("Type", kind)
+    return _serialize(root, data)
+
+
+def _core_without_content_type(data: bytes) -> bytes:
+    """``docProps/core.xml`` without an empty ``cp:contentType`` (not in ISO/IEC 29500-2)."""
+    root = SafeET.fromstring(data)
+    for element in root.findall(f"{{{_CORE}}}contentType"):
+        if not (element.text or "").strip():
+            root.remove(element)
     return _serialize(root, data)
 
 
@@ -162,13 +217,16 @@ def build_addin(out_path: str | Path = "gdfit.xlam") -> Path:
     """
     out = Path(out_path)
     if out.is_dir():
-        out = out / "gdfit.xlam"
-    if out.name.lower() != "gdfit.xlam":
+        out = out / ADDIN_FILE
+    if out.name.lower() != ADDIN_FILE:
         raise AddinError(f"the add-in must be named gdfit.xlam (its Train button imports the "
                          f"module named like the file); got {out.name!r}.")
     with zipfile.ZipFile(template_path()) as package:
         conf_name, conf_part = _conf_part(package)
-        changed = {RIBBON: _ribbon(package.read(RIBBON)),
+        ribbon = _ribbon(package.read(RIBBON))
+        changed = {RIBBON: ribbon,
+                   PACKAGE_RELS: _ribbon_relationship(package.read(PACKAGE_RELS), ribbon),
+                   CORE: _core_without_content_type(package.read(CORE)),
                    WORKBOOK: _active_conf(package.read(WORKBOOK), conf_name),
                    conf_part: _filled_conf(package.read(conf_part), _shared_strings(package),
                                            "UDF Modules", UDF_MODULES)}

@@ -1,19 +1,24 @@
 """The ribbon's Train button: fit the selected data and draw gdfit's sheets into the open book.
 
 ``main()`` is what the add-in's ``RunMain`` callback runs (``import gdfit; gdfit.main()``);
-it calls :func:`train` on the calling book. ``train`` works on any xlwings Book -- Excel through
-the classic add-in, or xlwings' remote engine in tests -- and builds the whole report before it
-touches the book, which ``render.live`` then draws all or nothing.
+in Windows Excel it first makes sure the add-in carries gdfit's worksheet functions
+(:func:`import_functions`), then calls :func:`train` on the calling book. ``train`` works on any
+xlwings Book -- Excel through the classic add-in, or xlwings' remote engine in tests -- and
+builds the whole report before it touches the book, which ``render.live`` then draws all or
+nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import as_dataset
 from gdfit.core.descent.fit import ConvergenceWarning
-from gdfit.excel import convert
+from gdfit.excel import convert, udfs
+from gdfit.excel.addin import ADDIN_FILE, UDF_MODULES
 from gdfit.excel.selection import DataRanges, choose_ranges, read_ranges
 from gdfit.excel.settings import SETTINGS_RANGE, SETTINGS_SHEET, TrainSettings, parse_settings, settings_sheet
 from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_available
@@ -22,7 +27,16 @@ from gdfit.report.cells import typed_literal
 from gdfit.report.ownership import OWNER_NAME
 from gdfit.sheets.training.report import training_report
 
-__all__ = ["main", "train", "TrainOutcome", "StatusBar"]
+__all__ = ["main", "train", "TrainOutcome", "StatusBar", "import_functions", "FUNCTIONS_NAME",
+           "TRUST_HINT"]
+
+# A hidden name in the add-in saying which gdfit's functions it holds (or that the hint was
+# shown): readable without access to the VBA project, unlike the imported module itself.
+FUNCTIONS_NAME = "gdfit_functions"
+_HINTED = '="hint shown"'
+TRUST_HINT = ("gdfit: for =GD_FIT() and the other worksheet functions, tick File > Options > Trust "
+              "Center > Trust Center Settings > Macro Settings > \"Trust access to the VBA project "
+              "object model\", then click Train again.")
 
 
 @dataclass
@@ -140,8 +154,90 @@ def _alert(app, text: str) -> None:
         pass
 
 
+def _functions_stamp() -> str:
+    """The name's formula for this gdfit's functions: its version and the UDF module's digest,
+    so a changed function is imported again even under the same version number."""
+    from gdfit import __version__
+
+    digest = hashlib.blake2b(Path(udfs.__file__).read_bytes(), digest_size=6).hexdigest()
+    return f'="gdfit {__version__} {digest}"'
+
+
+def _stamp_of(addin) -> str | None:
+    try:
+        return addin.Names(FUNCTIONS_NAME).RefersTo
+    except Exception:  # noqa: BLE001 - pywintypes.com_error: no such name yet
+        return None
+
+
+def _stamp(addin, value: str) -> None:
+    addin.Names.Add(Name=FUNCTIONS_NAME, RefersTo=value, Visible=False)
+
+
+def _one_line(exc: Exception) -> str:
+    """Excel's own description of a COM error (pywintypes.com_error's excepinfo), else the text."""
+    info = exc.args[2] if len(exc.args) > 2 else None
+    text = info[2] if isinstance(info, tuple) and len(info) > 2 and info[2] else str(exc)
+    return " ".join(str(text).split())[:200]
+
+
+def import_functions(xl) -> str | None:
+    """Put gdfit's worksheet functions into ``gdfit.xlam`` if it lacks these (Windows Excel).
+
+    What the VBA editor's ``ImportPythonUDFsToAddin`` does, from Python: xlwings'
+    ``import_udfs`` writes the VBA wrappers of :data:`UDF_MODULES` into the add-in's VBA project
+    and gives them their Function Wizard texts; the add-in is then saved so they stay. That needs
+    "Trust access to the VBA project object model"; without it the analyst gets
+    :data:`TRUST_HINT`, once per Excel session, and nothing is attempted -- xlwings' own fallback
+    would run a VBA macro that fails with a VBA error dialog.
+
+    Parameters
+    ----------
+    xl : Excel's ``Application`` (pywin32 COM object, ``book.app.api``)
+
+    Returns
+    -------
+    The one line to show the analyst, or None when there is nothing to say (functions already
+    there, hint already shown, or no add-in called gdfit.xlam open).
+    """
+    try:
+        addin = xl.Workbooks(ADDIN_FILE)
+    except Exception:  # noqa: BLE001 - com_error: Train run from elsewhere; nothing to import into
+        return None
+    stamp, before = _functions_stamp(), _stamp_of(addin)
+    if before == stamp:
+        return None
+    try:
+        _ = addin.VBProject.VBComponents.Count
+    except Exception:  # noqa: BLE001 - com_error 1004: "Programmatic access ... is not trusted"
+        if before == _HINTED:
+            return None
+        _stamp(addin, _HINTED)  # unsaved: Excel drops it with the session
+        return TRUST_HINT
+    try:
+        from xlwings.udfs import import_udfs  # Windows only (pywin32)
+
+        import_udfs(UDF_MODULES, addin)
+        _stamp(addin, stamp)
+    except Exception as exc:  # noqa: BLE001 - said in one line; Train goes on
+        return f"gdfit: could not import the worksheet functions ({_one_line(exc)})."
+    try:
+        addin.Save()
+    except Exception as exc:  # noqa: BLE001 - e.g. a read-only add-in folder
+        return (f"gdfit: the worksheet functions are ready for this session; saving {ADDIN_FILE} "
+                f"failed ({_one_line(exc)}), so Train imports them again next time.")
+    return (f"gdfit: the worksheet functions ({', '.join(udfs.__all__)}) are now in Excel, "
+            "in the gdfit category of Insert Function.")
+
+
 def main() -> None:
-    """RunPython entry point of the add-in's Train button: train the calling book."""
+    """RunPython entry point of the add-in's Train button: in Windows Excel, bring the worksheet
+    functions in on first use; then train the calling book."""
     import xlwings as xw
 
-    train(xw.Book.caller())
+    book = xw.Book.caller()
+    if uses_com(book):
+        note = import_functions(book.app.api)
+        if note:
+            _alert(book.app, note)
+    train(book)
