@@ -244,3 +244,51 @@ def test_text_the_csv_module_refuses_is_one_line(tmp_path):
     path = write(tmp_path, "huge.csv", "a,b\n" + "x" * 200_000 + ",1\n")
     with pytest.raises(InputError, match=r"^huge.csv could not be read as CSV \(field larger than field limit"):
         gdfit.read_data(path)
+
+
+def _serial(day):
+    return float((day - dt.date(1899, 12, 30)).days)
+
+
+@pytest.mark.parametrize("style, write_date", [
+    ("US, month first", lambda d: f"{d.month}/{d.day}/{d.year}"),
+    ("European, day first, dots", lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}"),
+    ("day first, two-digit year", lambda d: f"{d.day}/{d.month}/{d.year % 100:02d}"),
+    ("year first, slashes", lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}"),
+    ("Excel's d-mmm-yy", lambda d: d.strftime("%d-%b-%y")),
+    ("month name, day, year", lambda d: d.strftime("%b %d, %Y")),
+])
+def test_dates_as_excel_and_analysts_write_them_are_serial_numbers_when_named(tmp_path, style, write_date):
+    # Month ends, so that some day is above 12 and tells the day from the month.
+    days = [dt.date(2023, m, 1) + dt.timedelta(days=-1) for m in range(2, 13)] + [dt.date(2023, 12, 31)]
+    lines = ["Month,Units"] + [f"\"{write_date(d)}\",{u}" for d, u in zip(days, UNITS)]
+    path = write(tmp_path, "dates.csv", "\n".join(lines))
+    d = gdfit.read_data(path, x="Month", y="Units")
+    assert list(d.X["Month"]) == [_serial(day) for day in days]
+    assert d.notes == (f"'Month': dates read as Excel serial numbers ({write_date(days[0])} -> 44957)",)
+    with pytest.raises(InputError, match=r"^found no column of numbers for x"):
+        gdfit.read_data(path)  # dates are never picked by default
+
+
+def test_a_month_name_alone_is_the_first_of_the_month():
+    from gdfit.files.read_cells import classify
+    assert classify("January 2023").value == classify("Jan-2023").value == _serial(dt.date(2023, 1, 1))
+
+
+def test_dates_that_never_tell_day_from_month_are_refused_not_guessed(tmp_path):
+    # 1/2/2023 ... 12/2/2023 is the 1st of each month to an American and 1-12 February to a European.
+    lines = ["Month,Units"] + [f"{m}/2/2023,{u}" for m, u in zip(range(1, 13), UNITS)]
+    path = write(tmp_path, "firsts.csv", "\n".join(lines))
+    with pytest.raises(InputError) as caught:
+        gdfit.read_data(path, x="Month", y="Units")
+    assert str(caught.value) == (
+        "x 'Month' (column 1) has '1/2/2023' at line 2, '3/2/2023' at line 4, '4/2/2023' at line 5 and 8 more; "
+        "each date's day and month are 12 or less, so the file does not say whether 1/2/2023 puts the day or the "
+        "month first; write the dates as 2023-01-31 (or a number).")
+
+
+def test_a_file_that_writes_dates_both_ways_round_reads_none_of_them(tmp_path):
+    lines = ["Month,Units", "1/31/2023,5", "28/2/2023,6", "3/31/2023,7", "30/4/2023,8"]
+    path = write(tmp_path, "both.csv", "\n".join(lines))
+    with pytest.raises(InputError, match=r"^x 'Month' \(column 1\) has '1/31/2023' at line 2, '28/2/2023' at line 3"):
+        gdfit.read_data(path, x="Month", y="Units")

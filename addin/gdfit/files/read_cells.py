@@ -12,7 +12,8 @@ import re
 from itertools import islice
 from typing import Any, NamedTuple
 
-__all__ = ["Cell", "BLANK", "classify", "parse_number", "uses_decimal_comma", "excel_serial", "EXCEL_ERRORS"]
+__all__ = ["Cell", "BLANK", "classify", "parse_number", "uses_decimal_comma", "excel_serial", "EXCEL_ERRORS",
+           "written_date", "ambiguous_date", "date_order"]
 
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
                           "#CALC!", "#FIELD!", "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -28,11 +29,25 @@ _BODY = {  # decimal point, decimal comma: the integer part either ungrouped or 
 }
 _PLAIN = {False: re.compile(r"-?\d+(?:\.(\d*))?"), True: re.compile(r"-?\d+(?:,(\d*))?")}  # the common case
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?)?")
+# Dates as Excel's CSV export and analysts write them: 1/31/2023, 31.01.2023, 31-01-23 (the order of
+# day and month decided for the whole file, see date_order), 2023/01/31, 31 Jan 2023, 31-Jan-23,
+# Jan 31, 2023, January 2023; a time may follow. Month names are English.
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
+_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -](\d{4}|\d{2})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}), ?(\d{4})")
+_MONTH_YEAR = re.compile(r"([A-Za-z]{3,9})\.?[ -](\d{4})")
+_TIME = re.compile(r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?")
+_MONTHS = {name: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], 1) for name in names}
 _EPOCH = dt.datetime(1899, 12, 30)  # Excel's 1900 date system, as serial numbers from 1 March 1900 on
 
 
 class Cell(NamedTuple):  # a tuple: millions are made, and a dataclass costs twice as much
-    """A classified cell. ``kind`` is blank, number, date, logical, error or text; ``value`` is the
+    """A classified cell. ``kind`` is blank, number, date, undated (a date written without saying
+    which of day and month comes first), logical, error or text; ``value`` is the
     number (dates as Excel serial numbers); ``shown`` is how a message quotes it; ``decimals`` the
     digits written after the decimal separator (None when the file stored a number)."""
 
@@ -107,7 +122,81 @@ def _iso_date(text: str) -> Cell | None:
     return Cell("date", serial, text)
 
 
-def classify(raw: Any, decimal_comma: bool = False) -> Cell:
+def _year(text: str) -> int:
+    """A year as written; two digits as Excel reads them (00-29: 2000s, 30-99: 1900s)."""
+    year = int(text)
+    return year if len(text) == 4 else year + (2000 if year < 30 else 1900)
+
+
+def _date_parts(text: str, day_first: bool | None) -> tuple[int, int, int, str] | None:
+    """(year, month, day, the rest) of a written date; None when ``text`` is not one, or when its day
+    and month could be either way round and ``day_first`` does not say."""
+    for pattern in (_YEAR_FIRST, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        rest, g = text[match.end():], match.groups()
+        if pattern is _YEAR_FIRST:
+            return int(g[0]), int(g[2]), int(g[3]), rest
+        if pattern is _NUMERIC_DATE:
+            a, b = int(g[0]), int(g[2])
+            if a == b:
+                day_first = True  # either way round
+            if day_first is None:  # the file does not say, or says both: never guess
+                return None
+            return (_year(g[3]), b, a, rest) if day_first else (_year(g[3]), a, b, rest)
+        if pattern is _DAY_MONTH_YEAR:
+            month = _MONTHS.get(g[1].lower())
+            return (_year(g[2]), month, int(g[0]), rest) if month else None
+        month = _MONTHS.get(g[0].lower())
+        if month is None:
+            return None
+        return (int(g[2]), month, int(g[1]), rest) if pattern is _MONTH_DAY_YEAR else (int(g[1]), month, 1, rest)
+    return None
+
+
+def written_date(text: str, day_first: bool | None) -> Cell | None:
+    """A date written as analysts and Excel's CSV export write it (see ``_NUMERIC_DATE``), as its
+    Excel serial number."""
+    parts = _date_parts(text, day_first)
+    if parts is None:
+        return None
+    year, month, day, rest = parts
+    clock = _TIME.fullmatch(rest)
+    if clock is None:
+        return None
+    hh, mm, ss = clock.groups()
+    try:
+        when = dt.datetime(year, month, day, int(hh or 0), int(mm or 0))
+    except ValueError:
+        return None
+    return Cell("date", excel_serial(when) + float(ss or 0) / 86400, text)
+
+
+def ambiguous_date(text: str) -> bool:
+    """``2/1/2023``: a date whose day and month could be either way round."""
+    match = _NUMERIC_DATE.match(text)
+    return match is not None and match.group(1) != match.group(3) and max(int(match.group(1)),
+                                                                           int(match.group(3))) <= 12
+
+
+def date_order(texts: Any) -> bool | None:
+    """Whether the file's numeric dates put the day first (31/1/2023) or the month (1/31/2023): any
+    date that can only be read one way decides; none, or both ways in one file, leaves it open."""
+    day_first = month_first = False
+    for text in islice(texts, 4 * _VOTERS):
+        match = _NUMERIC_DATE.match(text)
+        if match is None:
+            continue
+        a, b = int(match.group(1)), int(match.group(3))
+        day_first |= a > 12 >= b
+        month_first |= b > 12 >= a
+        if day_first and month_first:
+            return None
+    return True if day_first else False if month_first else None
+
+
+def classify(raw: Any, decimal_comma: bool = False, day_first: bool | None = None) -> Cell:
     """Classify a value as a workbook reader or a CSV file gives it."""
     if raw is None or raw == "":
         return BLANK
@@ -130,7 +219,10 @@ def classify(raw: Any, decimal_comma: bool = False) -> Cell:
         return Cell("error", shown=upper)
     if upper in ("TRUE", "FALSE"):
         return Cell("logical", float(upper == "TRUE"), upper)
-    return parse_number(text, decimal_comma) or _iso_date(text) or Cell("text", shown=text)
+    found = parse_number(text, decimal_comma) or _iso_date(text) or written_date(text, day_first)
+    if found is None:  # "undated": a date whose day and month could be either way round (2/1/2023)
+        found = Cell("undated", shown=text) if ambiguous_date(text) else Cell("text", shown=text)
+    return found
 
 
 _VOTERS = 50_000  # cells looked at: enough to decide, and a bound on the time it takes

@@ -13,7 +13,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 from gdfit.core.data import InputError
-from gdfit.files.read_cells import BLANK, Cell, classify
+from gdfit.files.read_cells import BLANK, Cell, classify, date_order
 from gdfit.report.a1 import col_letter
 
 __all__ = ["Grid", "Numbers", "UNCACHED", "spans"]
@@ -50,6 +50,17 @@ class Grid:
     _special: dict[tuple[int, int], str] | None = field(default=None, repr=False)
     _plain: list[bool] | None = field(default=None, repr=False)
     _numbers: dict[tuple[int, tuple[int, ...]], Numbers | None] = field(default_factory=dict, repr=False)
+    _day_first: bool | None | str = field(default="unknown", repr=False)
+
+    @property
+    def day_first(self) -> bool | None:
+        """Whether this file's numeric dates (``1/31/2023``) put the day first, where they say
+        (:func:`gdfit.files.read_cells.date_order`); looked for among the rows that hold text."""
+        if self._day_first == "unknown":
+            texts = (v for row, plain in zip(self.rows, self.plain_rows) if not plain
+                     for v in row if type(v) is str and v)
+            self._day_first = date_order(texts)
+        return self._day_first  # type: ignore[return-value]
 
     @property
     def is_csv(self) -> bool:
@@ -72,7 +83,7 @@ class Grid:
         found = self._cells.get(r)
         if found is None:
             raw = self.rows[r] if r < len(self.rows) else ()
-            found = self._cells[r] = [classify(v, self.decimal_comma) for v in raw]
+            found = self._cells[r] = [classify(v, self.decimal_comma, self.day_first) for v in raw]
         return found
 
     @property

@@ -16,7 +16,7 @@ from gdfit.files.read_grid import Grid
 
 __all__ = ["Table", "find_table", "total_label", "NUMERIC"]
 
-NUMERIC = ("number", "date", "error")
+NUMERIC = ("number", "date", "undated", "error")
 _TOTAL = re.compile(r"(grand\s+)?(sub-?\s*)?totals?\b.*|(sum|average|mean)\s*:?", re.I)
 
 

@@ -34,7 +34,7 @@ def profile(column: Column, positions: list[int]) -> tuple[str, list[tuple[int, 
         return "empty", []
     if kinds["number"] == filled:
         return "numeric", []
-    if kinds["date"] == filled:
+    if kinds["date"] + kinds["undated"] == filled:
         return "dates", []
     if 2 * (kinds["number"] + kinds["error"]) >= filled:  # mostly numbers: a few cells are wrong
         return "bad", [(i, c) for i, c in cells if c.kind not in ("number", "blank")]
@@ -67,6 +67,9 @@ def bad_cells_message(column: Column, bad: list[tuple[int, Cell]], arg: str) -> 
         fix = "fix the formula there, or clear the cell"
     elif first.kind == "logical":
         fix = "type a number there (1 or 0 for TRUE or FALSE)"
+    elif first.kind == "undated":
+        fix = (f"each date's day and month are 12 or less, so the file does not say whether {first.shown} puts "
+               "the day or the month first; write the dates as 2023-01-31 (or a number)")
     else:
         mark = "commas" if grid.decimal_comma else "points"
         fix = f"type a number there (this file writes decimal {mark}), or delete the row"
