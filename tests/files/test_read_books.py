@@ -380,3 +380,38 @@ def test_a_stray_cell_in_the_last_corner_is_refused_before_it_costs_half_a_terab
                                  "(Ctrl+End goes to the last one), or copy the table to a new sheet, and save.")
     formatted = gdfit.read_data(_far_cell_book(tmp_path / "formatted.xlsx", filled=False, drop_dimension=drop_dimension))
     assert formatted.X.to_dict("list") == {"spend": [1.0, 2.0, 3.0]} and list(formatted.y) == [3.0, 5.0, 7.5]
+
+
+LAYOUTS = {
+    # a header typed on two rows, the units under the names
+    "two rows": [["Ad spend", "Web", "Units"], ["($)", "visits", "sold"],
+                 [100, 1000, 10], [120, 1300, 13], [90, 900, 9], [150, 1400, 16], [130, 1200, 14]],
+    # years heading the columns, a text label column beside them
+    "years": [["Region", 2022, 2023, 2024], ["North", 100, 110, 125], ["South", 90, 97, 101],
+              ["East", 120, 118, 130], ["West", 80, 95, 99], ["Central", 70, 72, 80]],
+    # years as data: every row looks like "a year, then a later year", so none is a header
+    "year data": [[1990, 2005, 210], [1985, 1999, 180], [2001, 2010, 260], [1975, 2000, 150], [1995, 2015, 240]],
+}
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("layouts")
+    source = tmp / "layouts.fods"
+    source.write_text(fods(LAYOUTS), encoding="utf-8")
+    return soffice(tmp / "profile", "xlsx", tmp, source)
+
+
+def test_a_header_on_two_rows_joins_its_lines(layouts):
+    d = gdfit.read_data(layouts, sheet="two rows")
+    assert d.X.to_dict("list") == {"Ad spend ($)": [100.0, 120.0, 90.0, 150.0, 130.0],
+                                   "Web visits": [1000.0, 1300.0, 900.0, 1400.0, 1200.0]}
+    assert d.y.name == "Units sold" and list(d.y) == [10.0, 13.0, 9.0, 16.0, 14.0] and list(d.y.index) == [3, 4, 5, 6, 7]
+
+
+def test_years_heading_the_columns_are_the_header_not_a_row_of_data(layouts):
+    d = gdfit.read_data(layouts, sheet="years")
+    assert d.X.to_dict("list") == {"2022": [100.0, 90.0, 120.0, 80.0, 70.0], "2023": [110.0, 97.0, 118.0, 95.0, 72.0]}
+    assert list(d.y) == [125.0, 101.0, 130.0, 99.0, 80.0] and list(d.y.index) == [2, 3, 4, 5, 6]
+    data = gdfit.read_data(layouts, sheet="year data")  # years in every row: no header, every row read
+    assert list(data.y.index) == [1, 2, 3, 4, 5] and list(data.X.iloc[0]) == [1990.0, 2005.0]

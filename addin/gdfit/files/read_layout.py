@@ -120,6 +120,38 @@ def _block_rows(counts: list[tuple[int, int]], need: int) -> tuple[int, int, int
     return first, last, header
 
 
+def _years(grid: Grid, row: int, columns: list[int]) -> bool:
+    """Row ``row`` holds, in ``columns``, two or more whole numbers from 1900 to 2100, increasing
+    from left to right, and nothing else but text: years heading columns."""
+    cells = grid.row_cells(row)
+    values = []
+    for c in columns:
+        cell = cells[c] if c < len(cells) else None
+        if cell is None or cell.kind in ("blank", "text"):
+            continue
+        if cell.kind != "number" or cell.value != int(cell.value) or not 1900 <= cell.value <= 2100:
+            return False
+        values.append(cell.value)
+    return len(values) >= 2 and all(a < b for a, b in zip(values, values[1:]))
+
+
+def _second_header(above: tuple[int, int], header: tuple[int, int]) -> bool:
+    """The row right above the header is its first line: text only, in half its columns at least."""
+    numbers, texts = above
+    return numbers == 0 and texts >= max(2, (header[1] + 1) // 2)
+
+
+def _header_label(grid: Grid, rows: list[int], c: int) -> str:
+    parts = []
+    for r in rows:
+        cell = grid.cell(r, c)
+        if cell.kind == "number":  # a year heading the column
+            parts.append(f"{cell.value:.0f}")
+        elif cell.kind != "blank":
+            parts.append(_label(cell.shown))
+    return " ".join(parts)
+
+
 def find_table(grid: Grid, columns: range | None = None) -> Table | None:
     """The table on ``grid`` (within ``columns`` if given), or None when it holds no numbers."""
     runs, numbers = _column_census(grid, columns if columns is not None else range(grid.width))
@@ -129,14 +161,22 @@ def find_table(grid: Grid, columns: range | None = None) -> Table | None:
         return None
     run = max(scored)[2]
     counts = _row_counts(grid, run)
-    first, last, header = _block_rows(counts, min(2, len(run)))
-    labels = {c: _label(grid.cell(header, c).shown) if header is not None and grid.cell(header, c).kind != "blank"
-              else grid.default_label(c) for c in run}
+    need = min(2, len(run))
+    first, last, header = _block_rows(counts, need)
+    if header is None and first < last and _years(grid, first, run) \
+            and not any(_years(grid, r, run) for r in range(first + 1, min(last, first + 50) + 1)):
+        # "Product | 2022 | 2023 | 2024": the years are the header, not the first row of data
+        header = first
+        first = next(r for r in range(first + 1, last + 1) if counts[r][0] >= 1)
+    header_rows = [header] if header is not None else []
+    if header is not None and header > 0 and _second_header(counts[header - 1], counts[header]):
+        header_rows.insert(0, header - 1)  # a header on two rows: "Ad spend" over "($)"
+    labels = {c: _header_label(grid, header_rows, c) or grid.default_label(c) for c in run}
     notes = []
-    top = header if header is not None else first
+    top = header_rows[0] if header_rows else first
     above = [r for r in range(top) if any(counts[r])]
     if above:
-        where = f"the header ({grid.rows_name([header])})" if header is not None else "the numbers"
+        where = f"the header ({grid.rows_name(header_rows)})" if header_rows else "the numbers"
         notes.append(f"{grid.rows_name(above)}: above {where}, not read (titles and notes)")
     below = [r for r in range(last + 1, grid.height) if any(counts[r])]
     if below:
