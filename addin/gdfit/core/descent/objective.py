@@ -10,6 +10,11 @@ For the squared losses ``M = AᵀA``, ``q = Aᵀ(y - c)`` and ``(y - c)ᵀ(y - c
 intercept, which keeps the sums small) come from the moments gathered while the data were checked
 (:mod:`gdfit.core.moments`), or else from one pass over the data in row chunks. Each full-batch
 value and gradient is then O(p²) and the iterates are those of the data-pass formulas.
+
+The log loss takes one pass over the data per value and gradient (its labels ride along with the
+residuals); its ``M`` only bounds the curvature. An ``l2`` penalty ``λ/2·‖w‖²`` acts on the
+standardised coefficients whatever ``scale`` is (never on the intercept): ``penalty`` holds
+``λ`` times each coefficient's squared ratio of standardised to optimizer units.
 """
 from __future__ import annotations
 
@@ -86,7 +91,7 @@ class Problem:
     """Loss value and gradient at ``theta`` on all rows or on a batch of rows."""
 
     def __init__(self, data: Dataset, loss: Loss, scaler: Scaler, fit_intercept: bool,
-                 stochastic: bool = False) -> None:
+                 stochastic: bool = False, penalty: np.ndarray | None = None) -> None:
         self.X, self.y, self.loss, self.scaler = data.X, data.y, loss, scaler
         self.n, self.p = data.X.shape
         self.fit_intercept = fit_intercept
@@ -95,6 +100,10 @@ class Problem:
         # Shifting the intercept by mean(y) is exact algebra; it keeps the Gram sums small.
         mean_y = data.moments.mean()[-1] if data.moments is not None else np.mean(data.y)
         self.offset = float(mean_y) if fit_intercept else 0.0
+        if loss.needs_labels and fit_intercept:
+            # The log loss's "predict the mean" model: every probability mean(y), log-odds below.
+            self.offset = float(np.log(mean_y) - np.log1p(-mean_y))
+        self.penalty = penalty if penalty is not None and np.any(penalty > 0) else None
         self.gram = (gram(data.X, data.y, scaler, fit_intercept, self.offset, row_norms=stochastic,
                           moments=data.moments) if loss.smooth else None)
 
@@ -132,6 +141,22 @@ class Problem:
     def lam(self) -> float | None:
         """Largest eigenvalue of ``AᵀA`` (None for the absolute losses, which need no curvature)."""
         return None if self._eigenvalues is None else float(self._eigenvalues[-1])
+
+    @property
+    def penalty_curvature(self) -> float:
+        """What the l2 penalty adds to the curvature bound ``L``."""
+        return 0.0 if self.penalty is None else float(self.penalty.max())
+
+    def penalty_value(self, theta: np.ndarray) -> float:
+        if self.penalty is None:
+            return 0.0
+        w = theta[:self.p]
+        return 0.5 * float(self.penalty @ (w * w))
+
+    def _add_penalty_grad(self, theta: np.ndarray, g: np.ndarray) -> np.ndarray:
+        if self.penalty is not None:
+            g[:self.p] += self.penalty * theta[:self.p]
+        return g
 
     @property
     def condition(self) -> float:
@@ -183,13 +208,15 @@ class Problem:
             value = self.loss.from_sum(sse, self.n)
             return value, g * self._chain(value)
         r = self.residuals(theta)
-        value = self.loss.value(r)
-        return value, self._param_grad(self.loss.grad(r, self.n, value), None)
+        value = self.loss.value(r, self.y)
+        g = self._param_grad(self.loss.grad(r, self.n, value, self.y), None)
+        return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
 
     def change(self, theta: np.ndarray, value: float, step: np.ndarray) -> float:
         """``loss(theta + step) - value``, without the cancellation of subtracting two Gram values."""
         if not self.quadratic:
-            return self.loss.value(self.residuals(theta + step)) - value
+            new = theta + step
+            return self.loss.value(self.residuals(new), self.y) + self.penalty_value(new) - value
         sse, g = self._gram_sse(theta)
         d_sse = float(step @ (g + self.gram.M @ step))
         if not self.loss.mean:
@@ -201,9 +228,10 @@ class Problem:
 
     def batch_grad(self, theta: np.ndarray, rows: np.ndarray, level: float) -> np.ndarray:
         """Unbiased estimate of the full gradient from ``rows`` (``level``: full loss, for rmse)."""
-        d = self.loss.grad(self.residuals(theta, rows), self.n, level)
-        return self._param_grad(d, rows)
+        labels = self.y[rows] if self.loss.needs_labels else None
+        d = self.loss.grad(self.residuals(theta, rows), self.n, level, labels)
+        return self._add_penalty_grad(theta, self._param_grad(d, rows))
 
     def exact_loss(self, theta: np.ndarray) -> float:
-        """The loss computed from the residuals on the data, in original units."""
-        return self.loss.value(self.residuals(theta))
+        """The loss computed from the residuals on the data, in original units (with the penalty)."""
+        return self.loss.value(self.residuals(theta), self.y) + self.penalty_value(theta)
