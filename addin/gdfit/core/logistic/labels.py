@@ -54,13 +54,15 @@ def encode_labels(y: Any, positive: Any = None, y_name: str = "y") -> Labels:
     """``y`` as 0.0/1.0 with the positive label 1; one-line errors for anything but two labels."""
     name = getattr(y, "name", None) if hasattr(y, "to_numpy") else None
     values = y.to_numpy() if hasattr(y, "to_numpy") else y
-    arr = np.asarray(values, dtype=object)
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
     if arr.ndim == 2 and 1 in arr.shape:
         arr = arr.reshape(-1)
     if arr.ndim != 1:
         raise InputError(f"{y_name} must be one column of labels; got shape {arr.shape}.")
     if arr.size == 0:
         raise InputError(f"{y_name} is empty; give at least two rows of data.")
+    if arr.dtype.kind in "biuf":
+        return _encode_numeric(arr, positive, name, y_name)
     plain = [_plain(v) for v in arr]
     for i, v in enumerate(plain):
         if _missing(v):
@@ -83,6 +85,27 @@ def encode_labels(y: Any, positive: Any = None, y_name: str = "y") -> Labels:
         if wanted == negative:
             negative, positive_label = positive_label, negative
     encoded = np.fromiter((v == positive_label for v in plain), dtype=np.float64, count=len(plain))
+    return Labels(pd.Series(encoded, name=name) if name is not None else encoded, negative, positive_label)
+
+
+def _encode_numeric(arr: np.ndarray, positive: Any, name: Any, y_name: str) -> Labels:
+    """The same for a numeric or boolean array, without a Python loop over its rows."""
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        bad = int(np.argmax(~np.isfinite(arr)))
+        raise InputError(f"{y_name} has {arr[bad]} at row {bad + 1}; every row needs one of the two labels.")
+    distinct = [_plain(v) for v in np.unique(arr)]
+    objects = np.asarray(distinct, dtype=object)
+    if len(distinct) != 2:
+        return encode_labels(objects if len(distinct) > 2 else np.repeat(objects, 2), positive, y_name)
+    negative, positive_label = distinct
+    if positive is not None:
+        wanted = _plain(positive)
+        if wanted not in distinct or isinstance(wanted, bool) != (arr.dtype.kind == "b"):
+            raise OptionError(f"The 'positive' option must be one of the labels in {y_name} "
+                              f"({negative!r} or {positive_label!r}); got {positive!r}.")
+        if wanted == negative:
+            negative, positive_label = positive_label, negative
+    encoded = (arr == positive_label).astype(np.float64)
     return Labels(pd.Series(encoded, name=name) if name is not None else encoded, negative, positive_label)
 
 
