@@ -25,10 +25,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
-from scipy.special import expit
-from scipy.stats import chi2, norm
+from scipy.special import chdtrc, expit, ndtr, ndtri  # scipy.stats would cost start-up time
 
 from gdfit.core.data import Dataset, InputError, as_dataset, check_no_constant, check_positive, fit_scaler
+from gdfit.core.leastsq.linest import linest_dataset
 from gdfit.core.logistic.labels import check_binary, encode_labels
 from gdfit.core.logistic.separation import find_separation
 from gdfit.core.logistic.statistics import (
@@ -43,7 +43,7 @@ from gdfit.core.logistic.statistics import (
     roc,
 )
 
-__all__ = ["LogitResult", "logistic_mle", "logistic_mle_dataset", "MAX_NEWTON"]
+__all__ = ["LogitResult", "logistic_mle", "logistic_mle_dataset", "logit_at", "excel_logit_data", "MAX_NEWTON"]
 
 MAX_NEWTON = 100
 _FAR = 15.0  # a linear predictor beyond ±15 is a probability within 3e-7 of 0 or 1: separation's mark
@@ -91,11 +91,11 @@ class LogitResult:
 
     @property
     def pvalues(self) -> np.ndarray:
-        return 2.0 * norm.sf(np.abs(self.tvalues))
+        return 2.0 * ndtr(-np.abs(self.tvalues))
 
     def conf_int(self, alpha: float = 0.05) -> np.ndarray:
         """Wald intervals, one row [lower, upper] per parameter."""
-        half = norm.isf(alpha / 2.0) * self.bse
+        half = -ndtri(alpha / 2.0) * self.bse
         return np.column_stack([self.params - half, self.params + half])
 
     @property
@@ -112,7 +112,7 @@ class LogitResult:
 
     @property
     def llr_pvalue(self) -> float:
-        return float(chi2.sf(self.llr, self.df_model)) if self.df_model > 0 else float("nan")
+        return float(chdtrc(self.df_model, self.llr)) if self.df_model > 0 else float("nan")
 
     @property
     def prsquared(self) -> float:
@@ -173,6 +173,18 @@ def logistic_mle(X: Any, y: Any, *, fit_intercept: bool = True, positive: Any = 
                                 classes=(labels.negative, labels.positive))
 
 
+def excel_logit_data(known_y: Any, known_x: Any = None, const: bool = True, positive: Any = None,
+                     moments: bool = False) -> tuple[Dataset, tuple[Any, Any]]:
+    """Two-label ``known_y`` and ``known_x`` in Excel's orientation (as for LINEST) as a Dataset
+    with 0/1 labels, and the labels ``(negative, positive)``."""
+    shape = np.shape(np.asarray(known_y, dtype=object))
+    labels = encode_labels(np.asarray(known_y, dtype=object).reshape(-1) if len(shape) == 2 else known_y,
+                           positive, "known_y")
+    y = np.asarray(labels.y, dtype=np.float64).reshape(shape) if len(shape) == 2 else labels.y
+    data = linest_dataset(y, known_x, const, moments=moments)
+    return data, (labels.negative, labels.positive)
+
+
 def logistic_mle_dataset(data: Dataset, *, fit_intercept: bool = True, l2: float = 0.0,
                          classes: tuple[Any, Any] = (0, 1)) -> LogitResult:
     """:func:`logistic_mle` on validated data whose ``y`` is already 0/1."""
@@ -196,15 +208,7 @@ def logistic_mle_dataset(data: Dataset, *, fit_intercept: bool = True, l2: float
     if l2 == 0 and (not settled or far):
         found = find_separation(A, y, data.labels, fit_intercept)
         separation = None if found is None else found.message
-    try:
-        cov_s = np.linalg.inv(H)
-    except np.linalg.LinAlgError:
-        cov_s = np.full_like(H, np.nan)
-    J = _to_original_map(scaler, p, fit_intercept)
-    params = J @ theta
-    cov = J @ cov_s @ J.T
-    with np.errstate(invalid="ignore"):
-        bse = np.sqrt(np.diag(cov))
+    params, bse, cov = _in_original_units(scaler, theta, H, p, fit_intercept)
     converged = settled and separation is None
     if separation is not None:
         message = f"Not converged after {n_iter} Newton steps. {separation}"
@@ -221,6 +225,42 @@ def logistic_mle_dataset(data: Dataset, *, fit_intercept: bool = True, l2: float
                        converged=converged, separation=separation, message=message, labels=data.labels,
                        classes=tuple(classes), fit_intercept=fit_intercept, l2=l2, y=y, fitted=last.prob,
                        cov_params=cov)
+
+
+def logit_at(data: Dataset, coef: np.ndarray, intercept: float, *, fit_intercept: bool = True,
+             l2: float = 0.0, classes: tuple[Any, Any] = (0, 1), n_iter: int = 0, converged: bool = False,
+             message: str = "") -> LogitResult:
+    """The statistics of :class:`LogitResult` at given coefficients (e.g. gradient descent's):
+    log-likelihoods, and standard errors from the Hessian there."""
+    n, p = data.X.shape
+    scaler = fit_scaler(data.X, fit_intercept=fit_intercept)
+    A = scaler.transform(data.X)
+    if fit_intercept:
+        A = np.column_stack([A, np.ones(n)])
+    coef_s, intercept_s = scaler.to_scaled(np.asarray(coef, dtype=float), float(intercept))
+    theta = np.append(coef_s, intercept_s) if fit_intercept else coef_s
+    here = _point(A, data.y, theta, n * l2, p)
+    H = _hessian(A, here.prob, n * l2, p)
+    params, bse, cov = _in_original_units(scaler, theta, H, p, fit_intercept)
+    return LogitResult(coef=params[:p], intercept=float(params[p]) if fit_intercept else 0.0, params=params,
+                       bse=bse, llf=log_likelihood(data.y, here.z), llnull=null_log_likelihood(data.y), nobs=n,
+                       df_model=p if fit_intercept else p - 1, n_iter=n_iter, converged=converged,
+                       separation=None, message=message, labels=data.labels, classes=tuple(classes),
+                       fit_intercept=fit_intercept, l2=l2, y=data.y, fitted=here.prob, cov_params=cov)
+
+
+def _in_original_units(scaler, theta: np.ndarray, H: np.ndarray, p: int,
+                       fit_intercept: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parameters, standard errors and covariance in the data's units from standardised ones."""
+    try:
+        cov_s = np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        cov_s = np.full_like(H, np.nan)
+    J = _to_original_map(scaler, p, fit_intercept)
+    cov = J @ cov_s @ J.T
+    with np.errstate(invalid="ignore"):
+        bse = np.sqrt(np.diag(cov))
+    return J @ theta, bse, cov
 
 
 def _check_rank(A: np.ndarray, data: Dataset) -> np.ndarray:
