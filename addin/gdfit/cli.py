@@ -150,6 +150,22 @@ def rows_text(rows) -> str:
     return "\n".join("  ".join(c.ljust(cols[j]) for j, c in enumerate(r)).rstrip() for r in cells)
 
 
+def blocks_text(rows) -> str:
+    """:func:`rows_text` for each run of table rows; a row of one cell (a title, a note) stands alone
+    so that its length does not widen the columns."""
+    out, block = [], []
+    for row in [*rows, None]:
+        if row is not None and len(row) > 1:
+            block.append(row)
+            continue
+        if block:
+            out.append(rows_text(block))
+            block = []
+        if row is not None:
+            out.append("" if not row or row[0] is None else str(row[0]))
+    return "\n".join(out)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from gdfit import compare
     X, y = _data(args)
@@ -171,6 +187,22 @@ def cmd_solve(args: argparse.Namespace) -> int:
     X, y = _data(args)
     result = solve(y, X, const=args.fit_intercept, assume_nonnegative=not args.allow_negative)
     print(rows_text(result.answer_report()))
+    return 0
+
+
+def cmd_logit(args: argparse.Namespace) -> int:
+    from gdfit import compare
+    from gdfit.core.logistic.output import logistic_output
+    X, y = _data(args)
+    options = fit_options(args)
+    options.pop("loss", None)
+    const = options.pop("fit_intercept")
+    solver = {"assume_nonnegative": not args.allow_negative}
+    cmp = compare(y, X, const=const, model="logistic", positive=args.positive, l2=args.l2,
+                  solver_options=solver, **options)
+    print(blocks_text(logistic_output(cmp.mle, threshold=args.threshold)))
+    print()
+    print(comparison_text(cmp))
     return 0
 
 
@@ -249,6 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-negative", action="store_true",
                    help="untick 'Make Unconstrained Variables Non-Negative'")
     v.add_argument("--no-intercept", dest="fit_intercept", action="store_false", help="line through the origin")
+    lg = _data_command(sub, "logit", "logistic regression: Newton's maximum likelihood, gradient descent "
+                                     "and the Solver recipe", cmd_logit)
+    add_fit_options(lg)
+    lg.add_argument("--l2", type=float, default=0.0,
+                    help="ridge penalty on the standardised coefficients, intercept not penalised (default 0)")
+    lg.add_argument("--positive", type=_number_or_word,
+                    help="the y value modelled as 1 (default: the larger of the two)")
+    lg.add_argument("--threshold", type=float, default=0.5,
+                    help="probability at which a row is classified positive (default 0.5)")
+    lg.add_argument("--allow-negative", action="store_true",
+                    help="Solver: untick 'Make Unconstrained Variables Non-Negative'")
     t = sub.add_parser("train", help="fit a workbook's data and write gdfit's sheets into a copy of it")
     t.add_argument("book", help="an .xlsx or .xlsm workbook")
     t.add_argument("--sheet", help="data sheet (default: the active sheet, else the first with numbers)")

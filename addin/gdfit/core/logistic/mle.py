@@ -217,7 +217,8 @@ def logistic_mle_dataset(data: Dataset, *, fit_intercept: bool = True, l2: float
                    "separated; the estimates are the last step's.")
     else:
         penalty = f" with l2={l2:g} on the standardised coefficients (intercept not penalised)" if l2 else ""
-        message = f"Converged after {n_iter} Newton steps{penalty}: the maximum of the log-likelihood."
+        message = (f"Converged after {n_iter} Newton steps{penalty}: the maximum of the "
+                   f"{'penalised ' if l2 else ''}log-likelihood.")
     coef = params[:p]
     intercept = float(params[p]) if fit_intercept else 0.0
     return LogitResult(coef=coef, intercept=intercept, params=params, bse=bse, llf=log_likelihood(y, z),
