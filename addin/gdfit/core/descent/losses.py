@@ -16,13 +16,13 @@ residual alone: with labels ``y`` in {0, 1} and the linear predictor ``z = r + y
 is ``log(1 + exp(z)) - y·z``, the negative log-likelihood of the sigmoid ``p = 1/(1 + exp(-z))``.
 Its methods therefore also take ``y``; it is written as ``log(1 + exp(-s·z))`` with ``s = 2y - 1``
 so that neither the value nor the gradient ``p - y`` loses digits where ``p`` is near 0 or 1.
+:meth:`Loss.log_terms` gives both from one exponential per row, for full-batch steps.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import expit
 
 __all__ = ["Loss", "LOSSES", "ALIASES", "get_loss"]
 
@@ -67,8 +67,9 @@ class Loss:
     def point(self, r: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
         """Per-row term of the loss (``y``, the 0/1 labels, for the log loss only)."""
         if self.kind == "log":
-            sign = 2.0 * _labels(y) - 1.0
-            return np.logaddexp(0.0, -sign * (r + y))
+            z = r + _labels(y)
+            # log(1 + exp(z)) - y·z = max(z, 0) - y·z + log1p(exp(-|z|)): exact in both tails
+            return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
         if self.kind == "squared":
             return r * r
         a = np.abs(r)
@@ -79,13 +80,25 @@ class Loss:
     def dpoint(self, r: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
         """Derivative of :meth:`point`; ``sign(r)`` (a subgradient) for the absolute error."""
         if self.kind == "log":
-            sign = 2.0 * _labels(y) - 1.0
-            return -sign * expit(-sign * (r + y))  # = sigmoid(z) - y without cancellation
+            return self.log_terms(r, y)[1]
         if self.kind == "squared":
             return 2.0 * r
         if self.kind == "absolute":
             return np.sign(r)
         return np.clip(r, -self.delta, self.delta)
+
+    def log_terms(self, r: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The log loss's sum over rows and its per-row derivative ``sigmoid(z) - y``, from one
+        ``exp(-|z|)``; the derivative is written ``-s·sigmoid(-s·z)`` (``s = 2y - 1``) so that it
+        keeps its digits where the probability is near its label."""
+        z = r + _labels(y)
+        e = np.exp(-np.abs(z))
+        total = float(np.sum(np.maximum(z, 0.0)) - y @ z + np.sum(np.log1p(e)))
+        toward = (z > 0) == (y == 1.0)  # s·z > 0: the row is on its label's side
+        d = np.where(toward, e, 1.0)
+        d /= 1.0 + e
+        d *= 1.0 - 2.0 * y
+        return total, d
 
     def from_sum(self, total: float, n: int) -> float:
         """The loss from the sum of per-row terms over ``n`` rows."""

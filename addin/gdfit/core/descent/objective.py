@@ -208,6 +208,11 @@ class Problem:
             value = self.loss.from_sum(sse, self.n)
             return value, g * self._chain(value)
         r = self.residuals(theta)
+        if self.loss.needs_labels:  # one exponential per row for both
+            total, d = self.loss.log_terms(r, self.y)
+            value = self.loss.from_sum(total, self.n)
+            g = self._param_grad(d / self.n, None)
+            return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
         value = self.loss.value(r, self.y)
         g = self._param_grad(self.loss.grad(r, self.n, value, self.y), None)
         return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)

@@ -112,7 +112,8 @@ class LogitResult:
 
     @property
     def llr_pvalue(self) -> float:
-        return float(chdtrc(self.df_model, self.llr)) if self.df_model > 0 else float("nan")
+        # Without an intercept the fit can fall below the intercept-only null: χ²'s P(X > negative) = 1.
+        return float(chdtrc(self.df_model, max(self.llr, 0.0))) if self.df_model > 0 else float("nan")
 
     @property
     def prsquared(self) -> float:
