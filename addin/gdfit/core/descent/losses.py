@@ -87,17 +87,19 @@ class Loss:
             return np.sign(r)
         return np.clip(r, -self.delta, self.delta)
 
-    def log_terms(self, r: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def log_terms(self, r: np.ndarray | None, y: np.ndarray, z: np.ndarray | None = None,
+                  sign: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The log loss's sum over rows and its per-row derivative ``sigmoid(z) - y``, from one
         ``exp(-|z|)``; the derivative is written ``-s·sigmoid(-s·z)`` (``s = 2y - 1``) so that it
-        keeps its digits where the probability is near its label."""
-        z = r + _labels(y)
+        keeps its digits where the probability is near its label. A caller that has the linear
+        predictor ``z`` (instead of the residual ``r``) and ``1 - 2y`` passes them."""
+        z = r + _labels(y) if z is None else z
         e = np.exp(-np.abs(z))
         total = float(np.sum(np.maximum(z, 0.0)) - y @ z + np.sum(np.log1p(e)))
         toward = (z > 0) == (y == 1.0)  # s·z > 0: the row is on its label's side
         d = np.where(toward, e, 1.0)
         d /= 1.0 + e
-        d *= 1.0 - 2.0 * y
+        d *= 1.0 - 2.0 * y if sign is None else sign
         return total, d
 
     def from_sum(self, total: float, n: int) -> float:

@@ -104,6 +104,7 @@ class Problem:
             # The log loss's "predict the mean" model: every probability mean(y), log-odds below.
             self.offset = float(np.log(mean_y) - np.log1p(-mean_y))
         self.penalty = penalty if penalty is not None and np.any(penalty > 0) else None
+        self._sign = 1.0 - 2.0 * data.y if loss.needs_labels else None  # -s of the log loss, made once
         self.gram = (gram(data.X, data.y, scaler, fit_intercept, self.offset, row_norms=stochastic,
                           moments=data.moments) if loss.smooth else None)
 
@@ -207,12 +208,16 @@ class Problem:
             sse, g = self._gram_sse(theta)
             value = self.loss.from_sum(sse, self.n)
             return value, g * self._chain(value)
-        r = self.residuals(theta)
-        if self.loss.needs_labels:  # one exponential per row for both
-            total, d = self.loss.log_terms(r, self.y)
+        if self.loss.needs_labels:  # one exponential per row for both, from the linear predictor
+            coef, intercept = self.to_original(theta)
+            z = self.X @ coef
+            z += intercept
+            total, d = self.loss.log_terms(None, self.y, z=z, sign=self._sign)
             value = self.loss.from_sum(total, self.n)
-            g = self._param_grad(d / self.n, None)
+            d /= self.n
+            g = self._param_grad(d, None)
             return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
+        r = self.residuals(theta)
         value = self.loss.value(r, self.y)
         g = self._param_grad(self.loss.grad(r, self.n, value, self.y), None)
         return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
