@@ -222,8 +222,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     options = fit_options(args)
     bar = ProgressBar()
     try:
+        if args.model == "logistic":
+            options.pop("loss", None)
+            options.update(l2=args.l2, positive=args.positive)
         result = train_book(args.book, sheet=args.sheet, x=args.x, y=args.y, out=args.out,
-                            in_place=args.in_place, missing=args.missing, progress=bar, **options)
+                            in_place=args.in_place, missing=args.missing, model=args.model, progress=bar,
+                            **options)
     finally:
         bar.close()
     # after the run, so that a refusal of the data stays one line on stderr
@@ -305,6 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--in-place", action="store_true",
                    help="write into BOOK itself; refused if anything in it would be lost")
     add_fit_options(t)
+    t.add_argument("--model", choices=("linear", "logistic"), default="linear",
+                   help="linear (default) or logistic: logistic regression of a y of two values")
+    t.add_argument("--l2", type=float, default=0.0, help="logistic: ridge penalty on the standardised coefficients")
+    t.add_argument("--positive", type=_number_or_word, help="logistic: the y value modelled as 1")
     t.set_defaults(handler=cmd_train)
     d = sub.add_parser("demo", help="train the built-in ad-spend example and write its workbook")
     d.add_argument("--out", default="ad_spend_demo.xlsx", help="workbook to write (default ad_spend_demo.xlsx)")
