@@ -161,3 +161,26 @@ def test_fit_dataset_takes_zero_one_labels_only():
         warnings.simplefilter("error")
         r = fit_dataset(as_dataset(X, y, moments=True), loss="log", max_iter=20000)
     np.testing.assert_array_equal(r.params, gdfit.fit(X, y, loss="log", max_iter=20000).params)
+
+
+def test_line_search_reaches_the_maximum_and_its_change_is_exact():
+    X, y = _problem()
+    ref = _statsmodels(X, y)
+    r = gdfit.fit(X, y, loss="log", line_search=True, max_iter=20000)
+    # Armijo needs the sign of tiny loss changes near the minimum: the row-by-row change keeps it.
+    assert r.converged and r.stop == "grad_tol", r.message
+    assert _relative(r.params, ref.params) < 1e-9
+    from gdfit.core.data import as_dataset, fit_scaler
+    from gdfit.core.descent.losses import LOSSES
+    from gdfit.core.descent.objective import Problem
+    data = as_dataset(X, y, moments=True)
+    problem = Problem(data, LOSSES["log"], fit_scaler(data.X, fit_intercept=True, moments=data.moments), True)
+    theta = problem.from_original(r.coef, r.intercept)
+    step = np.array([1e-3, -2e-3, 5e-4, 1e-3])
+    coef, b = problem.to_original(theta + step)
+    z1, z0 = X @ coef + b, X @ r.coef + r.intercept
+    # The same difference in extended precision (x86's 80-bit long double; where long double is
+    # float64 the subtraction still leaves ~1e-10 of a change of ~1e-6, inside the tolerance).
+    rows = (np.logaddexp(np.longdouble(0), (1 - 2 * y).astype(np.longdouble) * z1)
+            - np.logaddexp(np.longdouble(0), (1 - 2 * y).astype(np.longdouble) * z0))
+    assert problem.change(theta, problem.full(theta)[0], step) == pytest.approx(float(np.mean(rows)), rel=1e-9)

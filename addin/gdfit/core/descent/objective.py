@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
 from gdfit.core.data import Dataset, Scaler
 from gdfit.core.descent.losses import Loss
@@ -224,6 +225,8 @@ class Problem:
 
     def change(self, theta: np.ndarray, value: float, step: np.ndarray) -> float:
         """``loss(theta + step) - value``, without the cancellation of subtracting two Gram values."""
+        if self.loss.needs_labels:
+            return self._log_change(theta, step)
         if not self.quadratic:
             new = theta + step
             return self.loss.value(self.residuals(new), self.y) + self.penalty_value(new) - value
@@ -235,6 +238,24 @@ class Problem:
             return d_sse / self.n
         new = self.loss.from_sum(sse + d_sse, self.n)
         return (d_sse / self.n) / (new + value) if new + value > 0 else 0.0
+
+    def _log_change(self, theta: np.ndarray, step: np.ndarray) -> float:
+        """The log loss's change row by row: with ``a = -s·z`` and ``d = -s·Δz`` each row changes by
+        ``softplus(a + d) - softplus(a) = log1p(sigmoid(a)·expm1(d))``, which keeps its digits for
+        the small steps near the minimum where subtracting two sums would leave rounding only."""
+        coef, intercept = self.to_original(theta)
+        z = self.X @ coef
+        z += intercept
+        # The map to original units is affine in theta; its linear part moves the predictor by dz.
+        d_coef, d_intercept = self.to_original(step)
+        d_intercept -= self.to_original(np.zeros_like(step))[1]
+        dz = self.X @ d_coef
+        dz += d_intercept
+        sign = self._sign  # 1 - 2y = -s
+        with np.errstate(over="ignore"):
+            rows = np.log1p(expit(sign * z) * np.expm1(sign * dz))
+        penalty = self.penalty_value(theta + step) - self.penalty_value(theta)
+        return float(np.sum(rows)) / self.n + penalty
 
     def batch_grad(self, theta: np.ndarray, rows: np.ndarray, level: float) -> np.ndarray:
         """Unbiased estimate of the full gradient from ``rows`` (``level``: full loss, for rmse)."""
