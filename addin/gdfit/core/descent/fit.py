@@ -44,6 +44,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from gdfit.core.data import Dataset, OptionError, as_dataset, check_no_constant, fit_scaler
 from gdfit.core.descent.loop import Context, Outcome, descend
@@ -136,7 +137,6 @@ class FitResult:
         """``loss="log"``: the probability of the positive label for each row of ``X``."""
         if self.classes is None:
             raise OptionError("predict_proba needs a model fitted with loss='log'.")
-        from scipy.special import expit
         z = np.asarray(X, dtype=float).reshape(-1, self.coef.shape[0]) @ self.coef + self.intercept
         return expit(z)
 
