@@ -108,6 +108,9 @@ def side_by_side(result, closed) -> str:
 
 def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
     from gdfit import closed_form, fit
+    if str(options.get("loss", "")).lower() == "log":
+        raise CommandError("--loss log is logistic regression; run 'gdfit logit' for it beside Newton's "
+                           "maximum (this command compares with the least-squares line).")
     bar = ProgressBar()
     try:
         result = fit(X, y, progress=bar, **options)

@@ -44,3 +44,8 @@ def test_allow_negative_and_a_bad_response_is_one_line(tmp_path, capsys):
     assert main(["logit", path, "--y", "TUCE"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("gdfit: error: known_y has") and "distinct labels" in err[-1]
+
+
+def test_fit_with_the_log_loss_points_to_logit(tmp_path, capsys):
+    assert main(["fit", _csv(tmp_path, DATA.data), "--y", "GRADE", "--loss", "log"]) == 2
+    assert "run 'gdfit logit'" in capsys.readouterr().err

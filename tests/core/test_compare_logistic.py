@@ -48,3 +48,8 @@ def test_separation_is_the_first_note():
 def test_options_logistic_sets_itself():
     with pytest.raises(gdfit.OptionError, match="sets 'loss' itself"):
         gdfit.compare(DATA.endog, DATA.exog, model="logistic", loss="mse")
+
+
+def test_the_linear_comparison_points_a_log_loss_to_model_logistic():
+    with pytest.raises(gdfit.OptionError, match="model='logistic'"):
+        gdfit.compare(DATA.endog, DATA.exog, loss="log")

@@ -77,3 +77,13 @@ def test_bad_labels_give_one_line(y, expected):
 def test_a_wrong_new_x_width_is_one_line():
     out = udfs.GD_LOGIT_PREDICT(column(DATA.endog.tolist()), X_ROWS, [[1.0, 2.0]])
     assert out.startswith("GD_LOGIT_PREDICT: new_x has 2 column(s) but known_x has 3")
+
+
+@pytest.mark.parametrize("call", [
+    lambda y, x: udfs.GD_FIT(y, x, None, None, None, None, "log"),
+    lambda y, x: udfs.GD_PREDICT(y, x, None, None, None, None, "log"),
+    lambda y, x: udfs.GD_SUMMARY(y, x, None, None, None, None, "LOG"),
+])
+def test_the_line_functions_point_a_log_loss_to_gd_logit(call):
+    out = call(column(DATA.endog.tolist()), X_ROWS)
+    assert isinstance(out, str) and "use GD_LOGIT" in out and "\n" not in out

@@ -202,6 +202,10 @@ def compare_dataset(data: Dataset, *, const: bool = True, solver_options: dict[s
     if "fit_intercept" in gd_options:
         raise OptionError("compare takes 'const' (Excel's name) instead of 'fit_intercept'; "
                           f"pass const={gd_options['fit_intercept']!r}.")
+    if gd_options.get("loss") == "log":
+        # Beside LINEST, the ToolPak and Solver's SSE a logistic fit would be compared with lines.
+        raise OptionError("loss='log' is logistic regression: compare it with model='logistic' "
+                          "(gradient descent, Newton and Solver's log-likelihood recipe).")
     fit = fit_dataset(data, fit_intercept=const, **gd_options)
     loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
     closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))

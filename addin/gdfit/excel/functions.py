@@ -72,7 +72,11 @@ def fitted(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
     return RESULTS.get(key, lambda: _fit(data, const, options))
 
 
-def _prepare(known_y: Any, known_x: Any, constant: Any, fit_args: tuple) -> tuple:
+def _prepare(known_y: Any, known_x: Any, constant: Any, fit_args: tuple, linear: bool = False) -> tuple:
+    if linear and isinstance(fit_args[2], str) and fit_args[2].strip().lower() == "log":
+        # LINEST's statistics, TREND's predictions and the ToolPak's block are about lines.
+        raise InputError("loss \"log\" is logistic regression: use GD_LOGIT (coefficients and statistics) "
+                         "or GD_LOGIT_PREDICT (probabilities).")
     data = convert.excel_data(known_y, known_x)
     const = convert.flag("constant", constant, True)
     return data, const, fitted(data, const, fit_options(*fit_args))
@@ -84,7 +88,7 @@ def _stats(data: ExcelData, const: bool, fit: FitResult):
 
 def fit_block(known_y, known_x, constant, stats, *fit_args) -> list[list[Any]]:
     """GD_FIT: LINEST's array (1 row, or 5 with ``stats``) at the gradient-descent solution."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     show = convert.flag("stats", stats, False)
     return convert.cells(linest_block(_stats(data, const, fit), stats=show))
 
@@ -107,7 +111,7 @@ def status_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
 
 def predict_rows(known_y, known_x, new_x, constant, *fit_args) -> list[list[Any]]:
     """GD_PREDICT: fitted values at ``new_x`` (default: the known x), shaped like TREND's."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     X_new = data.X if new_x is None else convert.excel_block(
         new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
     k = data.X.shape[1]
@@ -171,7 +175,7 @@ def _confidence(value: Any) -> Any:
 
 def summary_rows(known_y, known_x, constant, confidence, *fit_args) -> list[list[Any]]:
     """GD_SUMMARY: the ToolPak's SUMMARY OUTPUT computed at the gradient-descent solution."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     rows = regression_output(data.y, data.X, const=const, confidence=_confidence(confidence),
                              labels=list(data.labels) if data.has_header else None,
                              coef=fit.coef, intercept=fit.intercept if const else None)
