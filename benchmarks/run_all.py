@@ -13,6 +13,7 @@ import time
 
 import full_batch
 import iterations
+import logistic
 import memory
 import numpy as np
 import read
@@ -43,6 +44,7 @@ def main() -> None:
         solver.measure(small, args.threads),
         *startup.measure(repeats, small, args.threads),
         *read.measure(big - 1, 3 if args.quick else repeats),
+        *logistic.measure(100_000, 8, repeats, args.threads),
     ]
     with limited(args.threads):
         pools = threads()

@@ -25,6 +25,8 @@ _EXPORTS = {
     "regression_output": "gdfit.core.leastsq.toolpak",
     "solve": "gdfit.core.solver.solve",
     "SolverResult": "gdfit.core.solver.solve",
+    "logistic_mle": "gdfit.core.logistic.mle",
+    "LogitResult": "gdfit.core.logistic.mle",
     "compare": "gdfit.core.compare",
     "Comparison": "gdfit.core.compare",
     "read_data": "gdfit.files.read",

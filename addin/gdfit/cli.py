@@ -122,6 +122,9 @@ def side_by_side(result, closed, width: int = 100) -> str:
 
 def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
     from gdfit import closed_form, fit
+    if str(options.get("loss", "")).lower() == "log":
+        raise CommandError("--loss log is logistic regression; run 'gdfit logit' for it beside Newton's "
+                           "maximum (this command compares with the least-squares line).")
     bar = ProgressBar()
     try:
         result = fit(X, y, progress=bar, **options)
@@ -174,6 +177,22 @@ def comparison_text(cmp, width: int = 100) -> str:
     return "\n".join([table, "", *(paragraph(note, width) for note in cmp.notes)])
 
 
+def blocks_text(rows) -> str:
+    """:func:`rows_text` for each run of table rows; a row of one cell (a title, a note) stands alone
+    so that its length does not widen the columns."""
+    out, block = [], []
+    for row in [*rows, None]:
+        if row is not None and len(row) > 1:
+            block.append(row)
+            continue
+        if block:
+            out.append(rows_text(block))
+            block = []
+        if row is not None:
+            out.append("" if not row or row[0] is None else str(row[0]))
+    return "\n".join(out)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from gdfit import compare
     X, y = _data(args)
@@ -200,6 +219,22 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_logit(args: argparse.Namespace) -> int:
+    from gdfit import compare
+    from gdfit.core.logistic.output import logistic_output
+    X, y = _data(args)
+    options = fit_options(args)
+    options.pop("loss", None)
+    const = options.pop("fit_intercept")
+    solver = {"assume_nonnegative": not args.allow_negative}
+    cmp = compare(y, X, const=const, model="logistic", positive=args.positive, l2=args.l2,
+                  solver_options=solver, **options)
+    print(blocks_text(logistic_output(cmp.mle, threshold=args.threshold)))
+    print()
+    print(comparison_text(cmp))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from gdfit.files.workbooks import build_ad_spend
     options = fit_options(args)
@@ -218,8 +253,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     options = fit_options(args)
     bar = ProgressBar()
     try:
+        if args.model == "logistic":
+            options.pop("loss", None)
+            options.update(l2=args.l2, positive=args.positive)
         result = train_book(args.book, sheet=args.sheet, x=args.x, y=args.y, out=args.out,
-                            in_place=args.in_place, missing=args.missing, progress=bar, **options)
+                            in_place=args.in_place, missing=args.missing, model=args.model, progress=bar,
+                            **options)
     finally:
         bar.close()
     # after the run, so that a refusal of the data stays one line on stderr
@@ -290,6 +329,17 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-negative", action="store_true",
                    help="untick 'Make Unconstrained Variables Non-Negative'")
     v.add_argument("--no-intercept", dest="fit_intercept", action="store_false", help="line through the origin")
+    lg = _data_command(sub, "logit", "logistic regression: Newton's maximum likelihood, gradient descent "
+                                     "and the Solver recipe", cmd_logit)
+    add_fit_options(lg)
+    lg.add_argument("--l2", type=float, default=0.0,
+                    help="ridge penalty on the standardised coefficients, intercept not penalised (default 0)")
+    lg.add_argument("--positive", type=_number_or_word,
+                    help="the y value modelled as 1 (default: the larger of the two)")
+    lg.add_argument("--threshold", type=float, default=0.5,
+                    help="probability at which a row is classified positive (default 0.5)")
+    lg.add_argument("--allow-negative", action="store_true",
+                    help="Solver: untick 'Make Unconstrained Variables Non-Negative'")
     t = sub.add_parser("train", help="fit a workbook's data and write gdfit's sheets into a copy of it")
     t.add_argument("book", help="an .xlsx or .xlsm workbook")
     t.add_argument("--sheet", help="data sheet (default: the active sheet, else the first with numbers)")
@@ -303,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--in-place", action="store_true",
                    help="write into BOOK itself; refused if anything in it would be lost")
     add_fit_options(t)
+    t.add_argument("--model", choices=("linear", "logistic"), default="linear",
+                   help="linear (default) or logistic: logistic regression of a y of two values")
+    t.add_argument("--l2", type=float, default=0.0, help="logistic: ridge penalty on the standardised coefficients")
+    t.add_argument("--positive", type=_number_or_word, help="logistic: the y value modelled as 1")
     t.set_defaults(handler=cmd_train)
     d = sub.add_parser("demo", help="train the built-in ad-spend example and write its workbook")
     d.add_argument("--out", default="ad_spend_demo.xlsx", help="workbook to write (default ad_spend_demo.xlsx)")

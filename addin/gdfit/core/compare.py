@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from gdfit.core.compare_notes import comparison_notes
-from gdfit.core.data import Dataset, OptionError, design
+from gdfit.core.data import Dataset, OptionError, check_choice, design
 from gdfit.core.descent.fit import FitResult, fit_dataset
 from gdfit.core.descent.losses import LOSSES
 from gdfit.core.leastsq import precise
@@ -25,7 +25,9 @@ from gdfit.core.leastsq.closed_form import OLSResult, closed_form
 from gdfit.core.leastsq.linest import excel_flag, linest_block, linest_dataset, linest_order
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 from gdfit.core.leastsq.toolpak import ToolPakRegression, toolpak_regression
-from gdfit.core.solver.solve import SOLVER_LABEL, SolverResult, solve_dataset
+from gdfit.core.logistic.compare import compare_logistic_dataset
+from gdfit.core.logistic.mle import excel_logit_data
+from gdfit.core.solver.solve import MODELS, SOLVER_LABEL, SolverResult, solve_dataset
 
 __all__ = ["Comparison", "ErrorBound", "compare", "compare_dataset", "error_bound", "relative_difference",
            "METHODS"]
@@ -154,8 +156,14 @@ def _method_rows(data: Dataset, const: bool, fit: FitResult, closed: OLSResult, 
 
 
 def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
-            solver_options: dict[str, Any] | None = None, **gd_options: Any) -> Comparison:
+            solver_options: dict[str, Any] | None = None, model: str = "linear", positive: Any = None,
+            **gd_options: Any) -> Any:
     """Fit by gradient descent and put the answer beside Excel's ways of getting it.
+
+    ``model="logistic"`` compares logistic regression by gradient descent (``loss="log"``) with
+    Newton's maximum likelihood and the Solver-equivalent of the log-likelihood recipe, and returns
+    a :class:`~gdfit.core.logistic.compare.LogitComparison`; ``known_y`` holds two labels
+    (``positive`` names the one modelled as 1) and ``l2=`` applies to gradient descent and Newton.
 
     Parameters
     ----------
@@ -177,6 +185,11 @@ def compare(known_y: Any, known_x: Any = None, *, const: Any = True,
         "intercept", "SSE", "R²", "iterations", "seconds", "max rel. diff vs closed form".
     """
     const = excel_flag("const", const, True)
+    if check_choice("model", model, MODELS) == "logistic":
+        data, classes = excel_logit_data(known_y, known_x, const, positive, moments=True)
+        return compare_logistic_dataset(data, classes, const=const, solver_options=solver_options, **gd_options)
+    if positive is not None:
+        raise OptionError(f"The 'positive' option applies to model='logistic'; got positive={positive!r}.")
     data = linest_dataset(known_y, known_x, const, moments=True)  # the one validation of the run
     return compare_dataset(data, const=const, solver_options=solver_options, **gd_options)
 
@@ -189,6 +202,10 @@ def compare_dataset(data: Dataset, *, const: bool = True, solver_options: dict[s
     if "fit_intercept" in gd_options:
         raise OptionError("compare takes 'const' (Excel's name) instead of 'fit_intercept'; "
                           f"pass const={gd_options['fit_intercept']!r}.")
+    if gd_options.get("loss") == "log":
+        # Beside LINEST, the ToolPak and Solver's SSE a logistic fit would be compared with lines.
+        raise OptionError("loss='log' is logistic regression: compare it with model='logistic' "
+                          "(gradient descent, Newton and Solver's log-likelihood recipe).")
     fit = fit_dataset(data, fit_intercept=const, **gd_options)
     loss = fit.loss_name  # the registry name, aliases ("l1", "l2") resolved
     closed, closed_seconds = _timed(lambda: closed_form(data, None, fit_intercept=const))

@@ -24,13 +24,16 @@ from gdfit.core.descent.fit import fit as run_fit
 from gdfit.core.descent.losses import ALIASES, LOSSES, get_loss
 from gdfit.core.leastsq.linest import linest_block, linest_dataset, linest_order, regression_stats
 from gdfit.core.leastsq.toolpak import regression_output
+from gdfit.core.logistic.labels import encode_labels
+from gdfit.core.logistic.mle import logit_at
 from gdfit.core.solver.solve import SOLVER_LABEL, solve
 from gdfit.excel import convert
 from gdfit.excel.cache import RESULTS, content_key
 from gdfit.excel.convert import ExcelData
 
 __all__ = ["fit_options", "fitted", "fit_block", "history_rows", "status_rows", "predict_rows",
-           "loss_value", "learning_rate_rows", "summary_rows", "solver_rows", "compare_rows"]
+           "loss_value", "learning_rate_rows", "summary_rows", "solver_rows", "compare_rows", "logit_block",
+           "logit_predict_rows"]
 
 DEFAULT_MAX_ITER = 1000
 
@@ -69,7 +72,11 @@ def fitted(data: ExcelData, const: bool, options: dict[str, Any]) -> FitResult:
     return RESULTS.get(key, lambda: _fit(data, const, options))
 
 
-def _prepare(known_y: Any, known_x: Any, constant: Any, fit_args: tuple) -> tuple:
+def _prepare(known_y: Any, known_x: Any, constant: Any, fit_args: tuple, linear: bool = False) -> tuple:
+    if linear and isinstance(fit_args[2], str) and fit_args[2].strip().lower() == "log":
+        # LINEST's statistics, TREND's predictions and the ToolPak's block are about lines.
+        raise InputError("loss \"log\" is logistic regression: use GD_LOGIT (coefficients and statistics) "
+                         "or GD_LOGIT_PREDICT (probabilities).")
     data = convert.excel_data(known_y, known_x)
     const = convert.flag("constant", constant, True)
     return data, const, fitted(data, const, fit_options(*fit_args))
@@ -81,7 +88,7 @@ def _stats(data: ExcelData, const: bool, fit: FitResult):
 
 def fit_block(known_y, known_x, constant, stats, *fit_args) -> list[list[Any]]:
     """GD_FIT: LINEST's array (1 row, or 5 with ``stats``) at the gradient-descent solution."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     show = convert.flag("stats", stats, False)
     return convert.cells(linest_block(_stats(data, const, fit), stats=show))
 
@@ -104,7 +111,7 @@ def status_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
 
 def predict_rows(known_y, known_x, new_x, constant, *fit_args) -> list[list[Any]]:
     """GD_PREDICT: fitted values at ``new_x`` (default: the known x), shaped like TREND's."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     X_new = data.X if new_x is None else convert.excel_block(
         new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
     k = data.X.shape[1]
@@ -168,7 +175,7 @@ def _confidence(value: Any) -> Any:
 
 def summary_rows(known_y, known_x, constant, confidence, *fit_args) -> list[list[Any]]:
     """GD_SUMMARY: the ToolPak's SUMMARY OUTPUT computed at the gradient-descent solution."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args)
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
     rows = regression_output(data.y, data.X, const=const, confidence=_confidence(confidence),
                              labels=list(data.labels) if data.has_header else None,
                              coef=fit.coef, intercept=fit.intercept if const else None)
@@ -212,3 +219,83 @@ def compare_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
         data.y, _frame(data), const=const, solver_options={"max_time": options["max_time"]},
         **options)))
     return convert.cells(cmp.rows())
+
+
+# ---- logistic regression ---------------------------------------------------------------------
+
+def _logit_data(known_y: Any, known_x: Any, positive: Any) -> tuple[ExcelData, tuple[Any, Any]]:
+    """``known_y`` of two labels (numbers, TRUE/FALSE or words) as 0/1 cells, then LINEST's reader.
+
+    A first cell of text is a header when every ``known_x`` column starts with text too, or, with
+    ``known_x`` omitted, when it is a third value that occurs only there.
+    """
+    rows = convert.grid(known_y, "known_y")
+    by_row = len(rows) == 1 and len(rows[0]) > 1
+    flat = rows[0] if by_row else [row[0] for row in rows]
+    first_x = None
+    if known_x is not None:
+        x_rows = convert.grid(known_x, "known_x")
+        first_x = [row[0] for row in x_rows] if by_row else x_rows[0]
+    rest = {v for v in flat[1:] if not convert.is_blank(v)}
+    header = len(flat) > 1 and convert.is_label(flat[0]) and (
+        all(map(convert.is_label, first_x)) if first_x is not None else flat[0] not in rest and len(rest) == 2)
+    body = flat[1:] if header else flat
+    present = [v for v in body if not convert.is_blank(v)]
+    labels = encode_labels(present, positive, "known_y")
+    codes = iter(np.asarray(labels.y, dtype=float).tolist())
+    encoded = [None if convert.is_blank(v) else next(codes) for v in body]
+    cells_y = ([flat[0]] if header else []) + encoded
+    y_arg = [cells_y] if by_row else [[v] for v in cells_y]
+    return convert.excel_data(y_arg, known_x), (labels.negative, labels.positive)
+
+
+def _logit_fit(known_y, known_x, constant, fit_args: tuple, l2: Any, positive: Any) -> tuple:
+    data, classes = _logit_data(known_y, known_x, positive)
+    const = convert.flag("constant", constant, True)
+    learning_rate, max_iter, method, batch_size, seed, max_time = fit_args
+    options = fit_options(learning_rate, max_iter, "log", method, batch_size, seed, max_time)
+    options["l2"] = convert.option(l2, 0.0)
+    return data, const, classes, fitted(data, const, options)
+
+
+def logit_block(known_y, known_x, constant, stats, learning_rate, max_iter, method, batch_size, seed,
+                max_time, l2=None, positive=None) -> list[list[Any]]:
+    """GD_LOGIT: LINEST's layout for logistic regression fitted by gradient descent.
+
+    Row 1 the coefficients (last x first) then the intercept; with ``stats``: row 2 their standard
+    errors (from the Hessian at the descent's answer), row 3 McFadden's R² and -2LL, row 4 the
+    likelihood-ratio χ² and its df, row 5 LL and LL of the intercept-only model; #N/A elsewhere.
+    """
+    fit_args = (learning_rate, max_iter, method, batch_size, seed, max_time)
+    data, const, _, fit = _logit_fit(known_y, known_x, constant, fit_args, l2, positive)
+    show = convert.flag("stats", stats, False)
+    # LINEST shows b = 0 (and #N/A for its standard error) when the constant is left out.
+    top = list(linest_order(fit.params, const)) + ([] if const else [0.0])
+    if not show:
+        return convert.cells([top])
+    checked = linest_dataset(data.y, _frame(data), const)
+    at = logit_at(checked, fit.coef, fit.intercept, fit_intercept=const, l2=fit.options["l2"])
+    width = len(top)
+    na = math.nan  # shown as #N/A
+
+    def row(*values):
+        return list(values) + [na] * (width - len(values))
+    errors = list(linest_order(at.bse, const)) + ([] if const else [na])
+    return convert.cells([top, errors, row(at.prsquared, -2.0 * at.llf),
+                          row(at.llr, at.df_model), row(at.llf, at.llnull)])
+
+
+def logit_predict_rows(known_y, known_x, new_x, constant, learning_rate, max_iter, method, batch_size,
+                       seed, max_time, l2=None, positive=None) -> list[list[Any]]:
+    """GD_LOGIT_PREDICT: the probability of the positive label at each row of ``new_x`` (default known_x)."""
+    fit_args = (learning_rate, max_iter, method, batch_size, seed, max_time)
+    data, const, _, fit = _logit_fit(known_y, known_x, constant, fit_args, l2, positive)
+    X_new = data.X if new_x is None else convert.excel_block(
+        new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
+    k = data.X.shape[1]
+    if X_new.shape[1] != k:
+        unit = "row" if data.by_row else "column"
+        raise InputError(f"new_x has {X_new.shape[1]} {unit}(s) but known_x has {k}; give one "
+                         f"{unit} per x variable.")
+    probability = fit.predict_proba(X_new)
+    return convert.cells([probability] if data.by_row else probability[:, None])

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gdfit.core.compare import Comparison, compare_dataset
-from gdfit.core.data import as_dataset
+from gdfit.core.data import as_dataset, check_choice
 from gdfit.core.descent.fit import ConvergenceWarning
+from gdfit.core.logistic.compare import LogitComparison, compare_logistic_dataset
+from gdfit.core.logistic.labels import encode_labels
 from gdfit.excel import convert, udfs
 from gdfit.excel.addin import ADDIN_FILE, UDF_MODULES
 from gdfit.excel.selection import DataRanges, choose_ranges, read_ranges
@@ -25,6 +27,7 @@ from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_a
 from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
 from gdfit.report.cells import typed_literal
 from gdfit.report.ownership import OWNER_NAME
+from gdfit.sheets.training.logistic import logistic_report
 from gdfit.sheets.training.report import training_report
 
 __all__ = ["main", "train", "TrainOutcome", "StatusBar", "import_functions", "FUNCTIONS_NAME",
@@ -44,7 +47,7 @@ class TrainOutcome:
     """What a Train run fitted and drew."""
 
     ranges: DataRanges
-    comparison: Comparison
+    comparison: Comparison | LogitComparison
     drawn: LiveResult
     excel_solver: str | None  # Excel's Solver's message (or why it failed); None: no Solver here
 
@@ -88,8 +91,11 @@ def _report(book, status: StatusBar, com: bool):
     settings = _settings(book)
     ranges = choose_ranges(book, settings, _gdfit_sheets(book))
     frame, y, source = read_ranges(book, ranges)
-    options = (settings or TrainSettings()).fit_options()
+    chosen = settings or TrainSettings()
+    options = chosen.fit_options()
     const = options.pop("const")
+    if check_choice("Model", chosen.model, ("linear", "logistic")) == "logistic":
+        return _logistic_report(book, status, frame, y, ranges, settings, const, options, chosen.l2)
     data = as_dataset(frame, y, fit_intercept=const, moments=True, x_name="the x cells", y_name="the y cells")
     status("gdfit: fitting...")
     with warnings.catch_warnings():  # the GD sheet states it when the descent did not converge
@@ -101,6 +107,24 @@ def _report(book, status: StatusBar, com: bool):
     if settings is None:
         report.sheets.append(settings_sheet(ranges.recorded(TrainSettings())))
     return report, ranges, cmp, (anchor if live_solver else None)
+
+
+def _logistic_report(book, status: StatusBar, frame, y, ranges, settings: TrainSettings | None, const: bool,
+                     options: dict, l2: float):
+    """The logistic sheets (Logistic Regression, Solver recipe, GD, Compare) for 0/1 y cells."""
+    options.pop("loss")  # the log loss
+    labels = encode_labels(y, None, "the y cells")
+    data = as_dataset(frame, labels.y, fit_intercept=const, moments=True, x_name="the x cells",
+                      y_name="the y cells")
+    status("gdfit: fitting...")
+    with warnings.catch_warnings():  # the GD sheet states it when the descent did not converge
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cmp = compare_logistic_dataset(data, (labels.negative, labels.positive), const=const, l2=l2,
+                                       progress=status.progress, **options)
+    report = logistic_report(cmp, data, title=f"gdfit: {book.name}")
+    if settings is None:
+        report.sheets.append(settings_sheet(ranges.recorded(TrainSettings(model="logistic"))))
+    return report, ranges, cmp, None
 
 
 def train(book, *, com: bool | None = None) -> TrainOutcome | None:

@@ -35,6 +35,8 @@ class TrainSettings:
     batch_size: int | None = None
     seed: int = 0
     max_time: float = 60.0
+    model: str = "linear"
+    l2: float = 0.0
 
     def fit_options(self) -> dict[str, Any]:
         """Keyword options for ``gdfit.compare`` (``const`` and the options of ``gdfit.fit``)."""
@@ -58,6 +60,10 @@ ROWS = (
     ("Batch size", "batch_size", "Rows per step for minibatch (blank: 32)."),
     ("Seed", "seed", "Seed of the row shuffling: the same seed gives the same answer."),
     ("Max time (s)", "max_time", "Seconds before the descent stops and keeps its last step."),
+    ("Model", "model", "linear, or logistic: logistic regression of y cells holding two values "
+                       "(0/1); Loss is then the log loss."),
+    ("L2 (logistic)", "l2", "Ridge penalty on the standardised coefficients, intercept not penalised; "
+                            "0 for none. Keeps the answer finite when the labels are separated."),
 )
 
 
@@ -88,7 +94,7 @@ def _value(name: str, value: Any, default: Any, where: str) -> Any:
         return convert.flag(f"Constant ({where})", value, default)
     if name == "learning_rate":
         return convert.learning_rate(value)
-    if name in ("loss", "method"):
+    if name in ("loss", "method", "model"):
         return (_text(value) or default).lower()
     value = convert.option(value, default)
     if value is not None and not isinstance(value, (int, float)):

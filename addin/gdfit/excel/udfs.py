@@ -32,7 +32,7 @@ import xlwings as xw
 from gdfit.excel import convert
 
 __all__ = ["GD_FIT", "GD_HISTORY", "GD_STATUS", "GD_PREDICT", "GD_LOSS", "GD_LEARNING_RATE",
-           "GD_SUMMARY", "GD_SOLVER", "GD_COMPARE"]
+           "GD_SUMMARY", "GD_SOLVER", "GD_COMPARE", "GD_LOGIT", "GD_LOGIT_PREDICT"]
 
 log = logging.getLogger(__name__)
 CATEGORY = "gdfit"
@@ -194,3 +194,50 @@ def GD_COMPARE(known_y, known_x=None, constant=None, learning_rate=None, max_ite
      "coefficients, SSE, R², iterations, seconds and relative difference, with a header row.")
     return _call("GD_COMPARE", "compare_rows", known_y, known_x, constant, learning_rate,
                  max_iter, loss, method, batch_size, seed, max_time)
+
+
+LABELS_Y = ("The outcomes: one column (or row) of two labels, 0/1, TRUE/FALSE or two words. Blank "
+            "rows are skipped; a text first row is a header.")
+L2 = ("Ridge penalty l2/2 times the sum of squared standardised coefficients (intercept not "
+      "penalised). Default 0. Gives a finite answer when the labels are separated.")
+POSITIVE = "The label modelled as 1 (default: the later-sorting one, e.g. 1, TRUE or \"yes\")."
+
+
+def _logit_args(function):
+    """Decorate the logistic fit's optional arguments."""
+    for name, doc in (("learning_rate", RATE), ("max_iter", ITERS), ("method", METHOD),
+                      ("batch_size", BATCH), ("seed", SEED), ("max_time", TIME), ("l2", L2),
+                      ("positive", POSITIVE)):
+        function = xw.arg(name, doc=doc)(function)
+    return function
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("known_y", ndim=2, err_to_str=True, doc=LABELS_Y)
+@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
+@xw.arg("constant", doc=CONST)
+@xw.arg("stats", doc="TRUE: rows 2-5 with standard errors, McFadden R2 and -2LL, the LR chi-square "
+                     "and df, LL and LL of the null model.")
+@_logit_args
+def GD_LOGIT(known_y, known_x=None, constant=None, stats=None, learning_rate=None, max_iter=None,
+             method=None, batch_size=None, seed=None, max_time=None, l2=None, positive=None):
+    ("Logistic regression by gradient descent in LINEST's layout: coefficients (last x first), "
+     "then the intercept; stats=TRUE adds standard errors, McFadden R2, -2LL, the LR test and LL.")
+    return _call("GD_LOGIT", "logit_block", known_y, known_x, constant, stats, learning_rate,
+                 max_iter, method, batch_size, seed, max_time, l2, positive)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("known_y", ndim=2, err_to_str=True, doc=LABELS_Y)
+@xw.arg("known_x", ndim=2, err_to_str=True, doc=X)
+@xw.arg("new_x", ndim=2, err_to_str=True,
+        doc="x values to predict at, one column per variable. Omitted: known_x.")
+@xw.arg("constant", doc=CONST)
+@_logit_args
+def GD_LOGIT_PREDICT(known_y, known_x=None, new_x=None, constant=None, learning_rate=None,
+                     max_iter=None, method=None, batch_size=None, seed=None, max_time=None, l2=None,
+                     positive=None):
+    ("The probability of the positive label at each row of new_x (or of known_x), from the "
+     "logistic regression GD_LOGIT fits by gradient descent.")
+    return _call("GD_LOGIT_PREDICT", "logit_predict_rows", known_y, known_x, new_x, constant,
+                 learning_rate, max_iter, method, batch_size, seed, max_time, l2, positive)

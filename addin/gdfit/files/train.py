@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from gdfit.core.compare import Comparison, compare_dataset
-from gdfit.core.data import InputError, as_dataset
+from gdfit.core.data import InputError, as_dataset, check_choice
+from gdfit.core.logistic.compare import LogitComparison, compare_logistic_dataset
+from gdfit.core.logistic.labels import encode_labels
 from gdfit.files.book import BookError, load_book, mark_owned, unkept_parts
 from gdfit.files.read import LoadedData, read_data
 from gdfit.files.read_grid import spans
@@ -23,10 +25,14 @@ from gdfit.report.layout import footprints
 from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.ownership import sheet_names_for, unique_table_names
 from gdfit.report.references import renamed, resolve
+from gdfit.sheets.training.logistic import logistic_report
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 
-__all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings"]
+__all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings", "MODELS"]
+
+#: What ``train_book`` fits: a line (the least-squares sheets) or logistic regression.
+MODELS = ("linear", "logistic")
 
 
 @dataclass
@@ -35,7 +41,7 @@ class TrainResult:
 
     output: Path
     sheets: list[str]
-    comparison: Comparison
+    comparison: Comparison | LogitComparison
     not_kept: list[str] = field(default_factory=list)
     data: LoadedData | None = None  # what was read and what was left out, as gdfit.read_data says it
     warnings: list[str] = field(default_factory=list)  # where the live formulas differ from gdfit's fit
@@ -92,7 +98,7 @@ def live_formula_warnings(loaded: LoadedData, refs: Sequence[RangeRef]) -> list[
 
 def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] | None = None,
                y: str | None = None, out: str | Path | None = None, in_place: bool = False,
-               missing: str = "error", **fit_options: Any) -> TrainResult:
+               missing: str = "error", model: str = "linear", **fit_options: Any) -> TrainResult:
     """Fit the workbook's data and write the Formula, Solver, Regression, GD and Compare sheets.
 
     Parameters
@@ -102,8 +108,11 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         names; title rows, Total rows and formatted numbers as it reads them)
     out : output path (default ``<name>_gdfit.xlsx`` beside the input)
     in_place : rewrite the input itself; refused when the rewrite would lose anything
-    **fit_options : options of :func:`gdfit.fit`
+    model : ``"linear"`` (default) or ``"logistic"``: logistic regression of a y of two values, with
+        the Logistic Regression, Solver (the log-likelihood recipe), GD and Compare sheets
+    **fit_options : options of :func:`gdfit.fit` (``l2`` and ``positive`` too, for logistic)
     """
+    model = check_choice("model", model, MODELS)
     source_path = Path(path)
     lost = unkept_parts(source_path)
     if in_place and lost:
@@ -127,6 +136,8 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     x_refs = [_as_range(r) for r in loaded.x_refs]
     y_ref = _as_range(loaded.y_ref)
     const = fit_options.pop("fit_intercept", True)
+    if model == "logistic":
+        return _train_logistic(wb, source_path, target, loaded, lost, const, fit_options)
     data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
     cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(loaded.X.shape[1], const)},
                           **fit_options)
@@ -148,6 +159,26 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         mark_owned(wb[spec.name])
     save_workbook(wb, target)
     return TrainResult(target, [s.name for s in report.sheets], cmp, lost, loaded, warnings)
+
+
+def _train_logistic(wb, source_path: Path, target: Path, loaded: LoadedData, lost: list[str], const: bool,
+                    fit_options: dict[str, Any]) -> TrainResult:
+    """The logistic sheets; their recipe and classification tables hold a copy of the data read."""
+    positive = fit_options.pop("positive", None)
+    labels = encode_labels(loaded.y, positive)
+    data = as_dataset(loaded.X, labels.y, fit_intercept=const, moments=True)
+    try:
+        cmp = compare_logistic_dataset(data, (labels.negative, labels.positive), const=const, **fit_options)
+    except InputError as exc:
+        raise BookError(str(exc)) from None
+    report = logistic_report(cmp, data, title=f"gdfit: {source_path.name}")
+    report = renamed(report, sheet_names_for(report, wb))
+    unique_table_names(report, wb)
+    render_workbook(report, wb, replace=True)
+    for spec in report.sheets:
+        mark_owned(wb[spec.name])
+    save_workbook(wb, target)
+    return TrainResult(target, [s.name for s in report.sheets], cmp, lost, loaded, [])
 
 
 def _drop_unpaired_series(report: Report) -> list[str]:

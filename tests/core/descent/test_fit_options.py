@@ -100,7 +100,10 @@ def test_option_names_are_the_signature():
     params = inspect.signature(gdfit.fit).parameters
     assert OPTION_NAMES == tuple(name for name, p in params.items() if p.kind is p.KEYWORD_ONLY)
     r = gdfit.fit(X, Y)
-    assert set(r.options) == set(OPTION_NAMES) - {"progress"}
+    # positive and l2 belong to loss="log" and are left out of other fits' options.
+    assert set(r.options) == set(OPTION_NAMES) - {"progress", "positive", "l2"}
+    logistic = gdfit.fit(X, Y > np.median(Y), loss="log", max_iter=5)
+    assert set(logistic.options) == set(OPTION_NAMES) - {"progress"}
 
 
 @pytest.mark.parametrize("options", [

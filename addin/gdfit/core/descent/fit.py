@@ -23,6 +23,11 @@ The returned parameters are the last iterate, except after divergence and for ``
 where they are the iterate with the lowest loss seen. ``max_time`` is checked after each
 iteration (epoch), so a run stops on an iteration boundary and its options can replay it.
 
+``loss="log"`` fits logistic regression: the mean binary cross-entropy of the sigmoid of the
+linear predictor. ``y`` may hold any two labels (:mod:`gdfit.core.logistic.labels`); the result's
+``classes`` says which one the model calls 1. ``l2`` adds the ridge penalty ``l2/2·‖w‖²`` on the
+standardised coefficients (never the intercept), which keeps the answer finite under separation.
+
 A batch gradient is scaled to an unbiased estimate of the full-data gradient (see
 :mod:`gdfit.core.descent.losses`), so a learning rate means the same step for gd, sgd and minibatch. The
 learning rate acts on the parameters the optimizer moves: standardised columns with
@@ -39,6 +44,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from gdfit.core.data import Dataset, OptionError, as_dataset, check_no_constant, fit_scaler
 from gdfit.core.descent.loop import Context, Outcome, descend
@@ -46,6 +52,7 @@ from gdfit.core.descent.losses import get_loss
 from gdfit.core.descent.objective import Problem
 from gdfit.core.descent.optimizers import make_optimizer
 from gdfit.core.descent.options import Settings, check_against_data, check_options
+from gdfit.core.logistic.labels import check_binary, encode_labels
 
 __all__ = ["fit", "fit_dataset", "FitResult", "ConvergenceWarning"]
 
@@ -91,6 +98,8 @@ class FitResult:
     loss_name, method, optimizer, schedule, fit_intercept, batch_size, grad_norm, seconds
         The loss's registry name, the resolved method, optimizer, schedule (sae/mae with "auto"
         run "adaptive") and rows per step; the final gradient norm (original units); wall time.
+    classes : tuple or None
+        ``loss="log"``: the labels encoded 0 and 1, ``(negative, positive)``; None otherwise.
     """
 
     coef: np.ndarray
@@ -117,6 +126,19 @@ class FitResult:
     n_updates: int
     stop: str
     seconds: float
+    classes: tuple[Any, Any] | None = None
+
+    @property
+    def positive_label(self) -> Any:
+        """``loss="log"``: the label the model gives probability ``sigmoid(X @ coef + intercept)``."""
+        return None if self.classes is None else self.classes[1]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """``loss="log"``: the probability of the positive label for each row of ``X``."""
+        if self.classes is None:
+            raise OptionError("predict_proba needs a model fitted with loss='log'.")
+        z = np.asarray(X, dtype=float).reshape(-1, self.coef.shape[0]) @ self.coef + self.intercept
+        return expit(z)
 
     @property
     def params(self) -> np.ndarray:
@@ -131,7 +153,8 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
         fit_intercept: bool = True, scale: str = "auto", init: str | Sequence[float] = "zeros",
         n_starts: int = 1, history_max: int = 2000, huber_delta: float = 1.0, momentum: float = 0.9,
         beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
-        progress: Callable[[int, int, float], None] | None = None, **unknown: Any) -> FitResult:
+        progress: Callable[[int, int, float], None] | None = None, positive: Any = None,
+        l2: float = 0.0, **unknown: Any) -> FitResult:
     """Fit ``y ≈ X @ coef + intercept`` by gradient descent.
 
     Parameters
@@ -139,8 +162,9 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     X : array-like or DataFrame, shape (n, p), (n,) or (n, 0); or None
         Predictors (DataFrame column names become labels). None or no columns: intercept only.
     y : array-like, shape (n,)
-        Response.
-    loss : {"mse", "sse", "rmse", "sae", "mae", "huber"}; aliases "l1" (= sae), "l2" (= sse)
+        Response; with ``loss="log"`` two labels (0/1, TRUE/FALSE or any two).
+    loss : {"mse", "sse", "rmse", "sae", "mae", "huber", "log"}; aliases "l1" (= sae), "l2" (= sse)
+        ``"log"`` is logistic regression (mean binary cross-entropy).
     method : {"gd", "sgd", "minibatch"}
         All rows per step; one row per step; ``batch_size`` rows per step.
     optimizer : {"plain", "momentum", "nesterov", "adam"}
@@ -172,6 +196,11 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
         Hyperparameters of the Huber loss, momentum/nesterov and adam.
     progress : callable, optional
         ``progress(done, total, loss)``, called at most about ten times a second.
+    positive : label, optional
+        ``loss="log"``: the label modelled as 1 (default: the later-sorting of the two).
+    l2 : float >= 0
+        ``loss="log"``: ridge penalty ``l2/2·‖w‖²`` on the standardised coefficients, intercept not
+        penalised; added to the loss.
 
     Returns
     -------
@@ -185,15 +214,20 @@ def fit(X: Any, y: Any, *, loss: str = "mse", method: str = "gd", optimizer: str
     _refuse_unknown(unknown)
     settings, progress = check_options({name: value for name, value in locals().items()
                                         if name in OPTION_NAMES})
+    classes = None
+    if settings.loss == "log":
+        labels = encode_labels(y, settings.positive)
+        y, classes = labels.y, (labels.negative, labels.positive)
     data = as_dataset(X, y, fit_intercept=settings.fit_intercept, moments=True)
-    best = _fit_data(data, settings, progress)
+    best = _fit_data(data, settings, progress, classes)
     _warn_unconverged(best)
     return best
 
 
 def fit_dataset(data: Dataset, **options: Any) -> FitResult:
     """:func:`fit` on data already validated by ``as_dataset(X, y, fit_intercept=..., moments=True)``
-    (or :func:`~gdfit.core.leastsq.linest.linest_dataset` with ``moments=True``).
+    (or :func:`~gdfit.core.leastsq.linest.linest_dataset` with ``moments=True``). With
+    ``loss="log"`` its ``y`` must already be 0/1 (1 the positive label).
 
     ``options`` are :func:`fit`'s keyword options with the same defaults; ``fit_intercept`` must be
     the one the data were validated for. The checks that need the data (a constant column beside
@@ -219,16 +253,26 @@ def _warn_unconverged(best: FitResult) -> None:
         warnings.warn(best.message, ConvergenceWarning, stacklevel=3)
 
 
-def _fit_data(data: Dataset, settings: Settings, progress: Callable | None) -> FitResult:
+def _fit_data(data: Dataset, settings: Settings, progress: Callable | None,
+              classes: tuple[Any, Any] | None = None) -> FitResult:
     """Every start of the descent on validated data; the best (lowest loss) with all starts."""
+    if settings.loss == "log":
+        check_binary(data.y, data.y_name)
+        classes = classes or (0, 1)
     if settings.fit_intercept:
         check_no_constant(data)
     check_against_data(settings, data.n, data.p)
     scaler = fit_scaler(data.X, fit_intercept=settings.fit_intercept, mode=settings.scale,
                         moments=data.moments)
+    penalty = None
+    if settings.l2 > 0:
+        standard = scaler if settings.scale == "auto" else fit_scaler(
+            data.X, fit_intercept=settings.fit_intercept, mode="auto", moments=data.moments)
+        penalty = settings.l2 * (standard.scale / scaler.scale) ** 2
     problem = Problem(data, get_loss(settings.loss, settings.huber_delta), scaler,
-                      settings.fit_intercept, settings.stochastic)
-    results = [_fit_one(problem, settings, data.labels, k, progress) for k in range(settings.n_starts)]
+                      settings.fit_intercept, settings.stochastic, penalty)
+    results = [replace(_fit_one(problem, settings, data.labels, k, progress), classes=classes)
+               for k in range(settings.n_starts)]
     best = min(results, key=lambda r: r.loss)
     if settings.n_starts > 1:
         best = replace(best, starts=tuple(results))

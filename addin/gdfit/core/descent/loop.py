@@ -67,6 +67,8 @@ class Context:
             lam = n * problem.gram.row_max  # one batch's curvature is at most its longest row's
         value0, grad0 = problem.full(theta0)
         L = None if lam is None else loss.curvature(lam, n, value0)
+        if L is not None:
+            L += problem.penalty_curvature
         auto = settings.learning_rate == "auto"
         base = _base_learning_rate(settings, L, value0, grad0, batch / n)
         schedule = settings.schedule

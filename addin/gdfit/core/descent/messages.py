@@ -112,6 +112,10 @@ def _hints(ctx: "Context", st: Any) -> list[str]:
             hints.append(f"{outside:.0%} of the residuals are beyond huber_delta={problem.loss.delta:g}, "
                          "where the Huber loss is linear and steps stay small: start nearer (init) or "
                          "raise huber_delta.")
+    if problem.loss.needs_labels and problem.penalty is None and _separates(problem, st.theta):
+        hints.append("These coefficients classify every row correctly, so the classes are separated: "
+                     "the log-likelihood has no finite maximum and the coefficients grow without bound "
+                     "as the loss creeps to 0; use l2= for a finite answer.")
     if s.scale == "none" and problem.p and problem.condition > _NARROW:
         hints.append(f"The raw columns make the loss a long narrow valley (condition number "
                      f"{problem.condition:.1e}), so descent crawls: use scale='auto'.")
@@ -119,3 +123,9 @@ def _hints(ctx: "Context", st: Any) -> list[str]:
         hints.append(f"learning_rate={ctx.base_lr:g} is far below the safe 1/L = {1.0 / ctx.lipschitz:.4g}: "
                      "try learning_rate='auto'.")
     return hints
+
+
+def _separates(problem: Any, theta: np.ndarray) -> bool:
+    """Every row on its own label's side of the line: a complete separation, which no step can end."""
+    z = problem.residuals(theta) + problem.y
+    return bool(np.all(np.where(problem.y == 1.0, z > 0, z < 0)))

@@ -10,6 +10,11 @@ For the squared losses ``M = AᵀA``, ``q = Aᵀ(y - c)`` and ``(y - c)ᵀ(y - c
 intercept, which keeps the sums small) come from the moments gathered while the data were checked
 (:mod:`gdfit.core.moments`), or else from one pass over the data in row chunks. Each full-batch
 value and gradient is then O(p²) and the iterates are those of the data-pass formulas.
+
+The log loss takes one pass over the data per value and gradient (its labels ride along with the
+residuals); its ``M`` only bounds the curvature. An ``l2`` penalty ``λ/2·‖w‖²`` acts on the
+standardised coefficients whatever ``scale`` is (never on the intercept): ``penalty`` holds
+``λ`` times each coefficient's squared ratio of standardised to optimizer units.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
 from gdfit.core.data import Dataset, Scaler
 from gdfit.core.descent.losses import Loss
@@ -86,7 +92,7 @@ class Problem:
     """Loss value and gradient at ``theta`` on all rows or on a batch of rows."""
 
     def __init__(self, data: Dataset, loss: Loss, scaler: Scaler, fit_intercept: bool,
-                 stochastic: bool = False) -> None:
+                 stochastic: bool = False, penalty: np.ndarray | None = None) -> None:
         self.X, self.y, self.loss, self.scaler = data.X, data.y, loss, scaler
         self.n, self.p = data.X.shape
         self.fit_intercept = fit_intercept
@@ -95,6 +101,11 @@ class Problem:
         # Shifting the intercept by mean(y) is exact algebra; it keeps the Gram sums small.
         mean_y = data.moments.mean()[-1] if data.moments is not None else np.mean(data.y)
         self.offset = float(mean_y) if fit_intercept else 0.0
+        if loss.needs_labels and fit_intercept:
+            # The log loss's "predict the mean" model: every probability mean(y), log-odds below.
+            self.offset = float(np.log(mean_y) - np.log1p(-mean_y))
+        self.penalty = penalty if penalty is not None and np.any(penalty > 0) else None
+        self._sign = 1.0 - 2.0 * data.y if loss.needs_labels else None  # -s of the log loss, made once
         self.gram = (gram(data.X, data.y, scaler, fit_intercept, self.offset, row_norms=stochastic,
                           moments=data.moments) if loss.smooth else None)
 
@@ -132,6 +143,22 @@ class Problem:
     def lam(self) -> float | None:
         """Largest eigenvalue of ``AᵀA`` (None for the absolute losses, which need no curvature)."""
         return None if self._eigenvalues is None else float(self._eigenvalues[-1])
+
+    @property
+    def penalty_curvature(self) -> float:
+        """What the l2 penalty adds to the curvature bound ``L``."""
+        return 0.0 if self.penalty is None else float(self.penalty.max())
+
+    def penalty_value(self, theta: np.ndarray) -> float:
+        if self.penalty is None:
+            return 0.0
+        w = theta[:self.p]
+        return 0.5 * float(self.penalty @ (w * w))
+
+    def _add_penalty_grad(self, theta: np.ndarray, g: np.ndarray) -> np.ndarray:
+        if self.penalty is not None:
+            g[:self.p] += self.penalty * theta[:self.p]
+        return g
 
     @property
     def condition(self) -> float:
@@ -182,14 +209,27 @@ class Problem:
             sse, g = self._gram_sse(theta)
             value = self.loss.from_sum(sse, self.n)
             return value, g * self._chain(value)
+        if self.loss.needs_labels:  # one exponential per row for both, from the linear predictor
+            coef, intercept = self.to_original(theta)
+            z = self.X @ coef
+            z += intercept
+            total, d = self.loss.log_terms(None, self.y, z=z, sign=self._sign)
+            value = self.loss.from_sum(total, self.n)
+            d /= self.n
+            g = self._param_grad(d, None)
+            return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
         r = self.residuals(theta)
-        value = self.loss.value(r)
-        return value, self._param_grad(self.loss.grad(r, self.n, value), None)
+        value = self.loss.value(r, self.y)
+        g = self._param_grad(self.loss.grad(r, self.n, value, self.y), None)
+        return value + self.penalty_value(theta), self._add_penalty_grad(theta, g)
 
     def change(self, theta: np.ndarray, value: float, step: np.ndarray) -> float:
         """``loss(theta + step) - value``, without the cancellation of subtracting two Gram values."""
+        if self.loss.needs_labels:
+            return self._log_change(theta, step)
         if not self.quadratic:
-            return self.loss.value(self.residuals(theta + step)) - value
+            new = theta + step
+            return self.loss.value(self.residuals(new), self.y) + self.penalty_value(new) - value
         sse, g = self._gram_sse(theta)
         d_sse = float(step @ (g + self.gram.M @ step))
         if not self.loss.mean:
@@ -199,11 +239,30 @@ class Problem:
         new = self.loss.from_sum(sse + d_sse, self.n)
         return (d_sse / self.n) / (new + value) if new + value > 0 else 0.0
 
+    def _log_change(self, theta: np.ndarray, step: np.ndarray) -> float:
+        """The log loss's change row by row: with ``a = -s·z`` and ``d = -s·Δz`` each row changes by
+        ``softplus(a + d) - softplus(a) = log1p(sigmoid(a)·expm1(d))``, which keeps its digits for
+        the small steps near the minimum where subtracting two sums would leave rounding only."""
+        coef, intercept = self.to_original(theta)
+        z = self.X @ coef
+        z += intercept
+        # The map to original units is affine in theta; its linear part moves the predictor by dz.
+        d_coef, d_intercept = self.to_original(step)
+        d_intercept -= self.to_original(np.zeros_like(step))[1]
+        dz = self.X @ d_coef
+        dz += d_intercept
+        sign = self._sign  # 1 - 2y = -s
+        with np.errstate(over="ignore"):
+            rows = np.log1p(expit(sign * z) * np.expm1(sign * dz))
+        penalty = self.penalty_value(theta + step) - self.penalty_value(theta)
+        return float(np.sum(rows)) / self.n + penalty
+
     def batch_grad(self, theta: np.ndarray, rows: np.ndarray, level: float) -> np.ndarray:
         """Unbiased estimate of the full gradient from ``rows`` (``level``: full loss, for rmse)."""
-        d = self.loss.grad(self.residuals(theta, rows), self.n, level)
-        return self._param_grad(d, rows)
+        labels = self.y[rows] if self.loss.needs_labels else None
+        d = self.loss.grad(self.residuals(theta, rows), self.n, level, labels)
+        return self._add_penalty_grad(theta, self._param_grad(d, rows))
 
     def exact_loss(self, theta: np.ndarray) -> float:
-        """The loss computed from the residuals on the data, in original units."""
-        return self.loss.value(self.residuals(theta))
+        """The loss computed from the residuals on the data, in original units (with the penalty)."""
+        return self.loss.value(self.residuals(theta), self.y) + self.penalty_value(theta)

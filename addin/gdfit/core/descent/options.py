@@ -52,6 +52,8 @@ class Settings:
     beta1: float
     beta2: float
     eps: float
+    positive: Any = None
+    l2: float = 0.0
 
     @property
     def stochastic(self) -> bool:
@@ -72,6 +74,8 @@ class Settings:
 
     def public(self) -> dict[str, Any]:
         out = asdict(self)
+        if self.loss != "log":  # logistic regression's own options: at their defaults, left unsaid
+            del out["positive"], out["l2"]
         if isinstance(self.init, tuple):
             out["init"] = list(self.init)
         return out
@@ -153,7 +157,15 @@ def check_options(opts: dict[str, Any]) -> tuple[Settings, Callable | None]:
         history_max=check_int("history_max", o["history_max"], minimum=2),
         huber_delta=check_positive("huber_delta", o["huber_delta"]),
         momentum=_check_fraction("momentum", o["momentum"]), beta1=_check_fraction("beta1", o["beta1"]),
-        beta2=_check_fraction("beta2", o["beta2"]), eps=check_positive("eps", o["eps"]))
+        beta2=_check_fraction("beta2", o["beta2"]), eps=check_positive("eps", o["eps"]),
+        positive=o["positive"], l2=check_positive("l2", o["l2"], allow_zero=True))
+    if settings.loss != "log":
+        # Both belong to logistic regression: a label to call 1, and a penalty that keeps its
+        # coefficients finite under separation.
+        for name, off in (("positive", None), ("l2", 0.0)):
+            if o[name] != off:
+                raise OptionError(f"The {name!r} option applies to loss='log' (logistic regression); got "
+                                  f"{name}={o[name]!r} with loss={settings.loss!r}.")
     return settings, progress
 
 

@@ -102,9 +102,9 @@ def _header_rows(result: "SolverResult", worksheet: str | None, created: str | N
 
 def _table_rows(result: "SolverResult", c: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = [
-        ["Objective Cell (Min)"],
+        [f"Objective Cell ({result.objective_sense})"],
         [None, "Cell", "Name", "Original Value", "Final Value"],
-        [None, c["objective"], c["objective_name"], result.sse_start, result.sse],
+        [None, c["objective"], c["objective_name"], result.objective_start, result.objective_value],
         [], [],
         ["Variable Cells"],
         [None, "Cell", "Name", "Original Value", "Final Value", "Integer"],

@@ -25,24 +25,18 @@ from typing import Any
 
 import numpy as np
 
-from gdfit.core.data import Dataset, OptionError, check_choice, check_int, check_positive
+from gdfit.core.data import Dataset, OptionError, check_choice
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
+from gdfit.core.logistic.mle import excel_logit_data
 from gdfit.core.solver import grg
 from gdfit.core.solver.answer_report import answer_report, cells_for
+from gdfit.core.solver.logistic import solve_logistic_dataset
+from gdfit.core.solver.options import MESSAGES, SOLVER_LABEL, solver_options
 
-__all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve", "solve_dataset"]
+__all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve", "solve_dataset", "solver_options", "MODELS"]
 
-SOLVER_LABEL = "Solver-equivalent (GRG-like, Excel defaults)"
-
-#: Excel's completion messages by SolverSolve return code (the codes this stand-in can return).
-MESSAGES = {
-    0: "Solver found a solution. All Constraints and optimality conditions are satisfied.",
-    1: "Solver has converged to the current solution. All Constraints are satisfied.",
-    2: "Solver cannot improve the current solution. All Constraints are satisfied.",
-    3: "Stop chosen when the maximum iteration limit was reached.",
-    10: "Stop chosen when the maximum time limit was reached.",
-}
-
+#: What Solver fits: least squares (minimise SSE) or logistic regression (maximise the log-likelihood).
+MODELS = ("linear", "logistic")
 
 @dataclass(frozen=True)
 class SolverResult:
@@ -69,6 +63,17 @@ class SolverResult:
         """Final variable values in the order of :attr:`names` (coefficients, then intercept)."""
         return np.append(self.coef, self.intercept) if self.options["const"] else self.coef.copy()
 
+    objective_sense = "Min"
+    model = "linear"
+
+    @property
+    def objective_start(self) -> float:
+        return self.sse_start
+
+    @property
+    def objective_value(self) -> float:
+        return self.sse
+
     def answer_report(self, cells: dict[str, Any] | None = None, worksheet: str | None = None,
                       created: str | None = None) -> list[list[Any]]:
         """Rows laid out like Excel's Answer Report (see :func:`gdfit.core.solver.answer_report.answer_report`).
@@ -79,34 +84,16 @@ class SolverResult:
                              created=created)
 
 
-def _options(p: int, const: bool, start: Any, derivatives: Any, scaling: Any, assume_nonnegative: Any,
-             convergence: Any, precision: Any, max_iter: Any, max_time: Any) -> dict[str, Any]:
-    """Validate Solver's options; return them as the ``options`` dict of the result."""
-    n_vars = p + int(const)
-    if start is None:
-        x0 = np.zeros(n_vars)
-    else:
-        x0 = np.atleast_1d(np.asarray(start, dtype=np.float64)).reshape(-1)
-        if x0.shape[0] != n_vars or not np.isfinite(x0).all():
-            raise OptionError(f"The 'start' option must hold {n_vars} finite number(s) (coefficients "
-                              f"then intercept); got {start!r}.")
-    return {
-        "const": const, "start": x0,
-        "derivatives": check_choice("derivatives", derivatives, ("forward", "central")),
-        "scaling": excel_flag("scaling", scaling, True),
-        "assume_nonnegative": excel_flag("assume_nonnegative", assume_nonnegative, True),
-        "convergence": check_positive("convergence", convergence),
-        "precision": check_positive("precision", precision),
-        "max_iter": None if max_iter is None else check_int("max_iter", max_iter, minimum=1),
-        "max_time": None if max_time is None else check_positive("max_time", max_time),
-    }
-
-
 def solve(known_y: Any, known_x: Any = None, *, const: Any = True, start: Any = None,
           derivatives: str = "forward", scaling: bool = True, assume_nonnegative: bool = True,
           convergence: float = 1e-4, precision: float = 1e-6, max_iter: int | None = None,
-          max_time: float | None = None, cells: dict[str, Any] | None = None) -> SolverResult:
+          max_time: float | None = None, cells: dict[str, Any] | None = None, model: str = "linear",
+          positive: Any = None) -> Any:
     """Minimise SSE the way Excel's Solver (GRG Nonlinear, default options) would.
+
+    ``model="logistic"`` maximises the log-likelihood of two-label ``known_y`` instead, from the
+    recipe's cells (see :mod:`gdfit.core.solver.logistic`), and returns a ``LogitSolverResult``
+    (``llf`` in place of ``sse``); ``positive`` names the label modelled as 1.
 
     Parameters
     ----------
@@ -142,6 +129,16 @@ def solve(known_y: Any, known_x: Any = None, *, const: Any = True, start: Any = 
         :meth:`SolverResult.answer_report`.
     """
     const = excel_flag("const", const, True)
+    model = check_choice("model", model, MODELS)
+    if model == "logistic":
+        data, classes = excel_logit_data(known_y, known_x, const, positive)
+        return solve_logistic_dataset(data, classes, const=const, start=start, derivatives=derivatives,
+                                      scaling=scaling, assume_nonnegative=assume_nonnegative,
+                                      convergence=convergence, precision=precision, max_iter=max_iter,
+                                      max_time=max_time, cells=cells)
+    if positive is not None:
+        raise OptionError("The 'positive' option applies to model='logistic'; got positive="
+                          f"{positive!r} with model='linear'.")
     return solve_dataset(linest_dataset(known_y, known_x, const), const=const, start=start,
                          derivatives=derivatives, scaling=scaling, assume_nonnegative=assume_nonnegative,
                          convergence=convergence, precision=precision, max_iter=max_iter,
@@ -154,7 +151,7 @@ def solve_dataset(data: Dataset, *, const: bool = True, start: Any = None, deriv
                   cells: dict[str, Any] | None = None) -> SolverResult:
     """:func:`solve` on data already validated (by :func:`linest_dataset`, or ``as_dataset`` with
     ``fit_intercept=const``); the options are :func:`solve`'s and are checked here."""
-    opts = _options(data.p, const, start, derivatives, scaling, assume_nonnegative, convergence,
+    opts = solver_options(data.p, const, start, derivatives, scaling, assume_nonnegative, convergence,
                     precision, max_iter, max_time)
     X, y = data.X, data.y
 

@@ -7,6 +7,7 @@ from gdfit.report.model import Report
 from gdfit.sheets.lessons.batch import batch_report
 from gdfit.sheets.lessons.bowl import bowl_report
 from gdfit.sheets.lessons.house import house_prices_report
+from gdfit.sheets.lessons.logistic import logistic_report
 from gdfit.sheets.lessons.losses import losses_report
 from gdfit.sheets.lessons.rate import learning_rate_report
 from gdfit.sheets.lessons.surface import surface_report
@@ -18,4 +19,4 @@ def LESSONS() -> dict[str, Callable[[], Report]]:
     """File name -> report builder, in the order the README presents them."""
     return {"bowl.xlsx": bowl_report, "learning_rate.xlsx": learning_rate_report,
             "house_prices.xlsx": house_prices_report, "batch_sgd_minibatch.xlsx": batch_report,
-            "losses.xlsx": losses_report, "loss_surface.xlsx": surface_report}
+            "losses.xlsx": losses_report, "loss_surface.xlsx": surface_report, "logistic.xlsx": logistic_report}

@@ -1,0 +1,1 @@
+"""Logistic regression: two-label responses, and the maximum-likelihood reference by Newton/IRLS."""
