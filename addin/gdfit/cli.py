@@ -135,11 +135,11 @@ def run_fit(X, y, options: dict[str, Any], out: Callable[[str], None]) -> int:
     return 0
 
 
-def _data(args: argparse.Namespace):
+def _data(args: argparse.Namespace, y_labels: bool = False):
     """X and y through gdfit.read_data, saying on stderr what was read and what was left out."""
     from gdfit.files.read import read_data  # local: the reader pulls pandas and python-calamine
 
-    data = read_data(args.data, sheet=args.sheet, x=args.x, y=args.y, missing=args.missing)
+    data = read_data(args.data, sheet=args.sheet, x=args.x, y=args.y, missing=args.missing, y_labels=y_labels)
     for line in (data.where, *data.notes, *data.skipped):
         tell(line)
     return data.X, data.y
@@ -222,7 +222,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_logit(args: argparse.Namespace) -> int:
     from gdfit import compare
     from gdfit.core.logistic.output import logistic_output
-    X, y = _data(args)
+    X, y = _data(args, y_labels=True)
     options = fit_options(args)
     options.pop("loss", None)
     const = options.pop("fit_intercept")

@@ -415,3 +415,34 @@ def test_years_heading_the_columns_are_the_header_not_a_row_of_data(layouts):
     assert list(d.y) == [125.0, 101.0, 130.0, 99.0, 80.0] and list(d.y.index) == [2, 3, 4, 5, 6]
     data = gdfit.read_data(layouts, sheet="year data")  # years in every row: no header, every row read
     assert list(data.y.index) == [1, 2, 3, 4, 5] and list(data.X.iloc[0]) == [1990.0, 2005.0]
+
+
+HOURS = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
+PASSED = [False, False, False, True, False, True, False, True, True, False, True, True]
+
+
+@pytest.fixture(scope="module")
+def exams(tmp_path_factory):
+    """Pass/fail written as words, and as TRUE/FALSE logical cells (LibreOffice's TRUE() results)."""
+    tmp = tmp_path_factory.mktemp("exams")
+    words = [["Student", "Hours", "Result"]] + [[f"S{i}", h, "pass" if p else "fail"]
+                                                for i, (h, p) in enumerate(zip(HOURS, PASSED))]
+    logical = [["Hours", "Passed"]] + [[h, Formula("of:=TRUE()" if p else "of:=FALSE()")]
+                                       for h, p in zip(HOURS, PASSED)]
+    source = tmp / "exams.fods"
+    source.write_text(fods({"words": words, "logical": logical}), encoding="utf-8")
+    return soffice(tmp / "profile", "xlsx", tmp, source)
+
+
+@pytest.mark.parametrize("sheet, expected", [("words", ["pass" if p else "fail" for p in PASSED]),
+                                             ("logical", PASSED)])
+def test_class_labels_for_logistic_regression_are_read_as_written(exams, sheet, expected):
+    d = gdfit.read_data(exams, sheet=sheet, y_labels=True)  # y: the last column of two values
+    assert list(d.y) == expected and list(d.X.columns) == ["Hours"] and list(d.X["Hours"]) == HOURS
+    with pytest.raises(InputError, match=r"^found no column of numbers for (y|x)"):
+        gdfit.read_data(exams, sheet=sheet)  # a line's y must be numbers
+    import statsmodels.api as statsmodels  # the test extra's independent reference
+
+    reference = statsmodels.Logit(np.array(PASSED, float), statsmodels.add_constant(np.array(HOURS))).fit(disp=0)
+    fitted = gdfit.logistic_mle(d.X, d.y)
+    np.testing.assert_allclose(fitted.params, [*reference.params[1:], reference.params[0]], rtol=1e-8)

@@ -126,8 +126,20 @@ def _align(columns: list[Column]) -> list[Column]:
     return [replace(c, rows=exact[id(c.grid)]) if c.elastic and id(c.grid) in exact else c for c in columns]
 
 
-def _defaults(selection: Selection, x_cols: list[Column],
-              y_cols: list[Column]) -> tuple[list[Column], Column, list[str]]:
+def _two_labels(column: Column, positions: list[int]) -> bool:
+    """The column holds exactly two distinct values (numbers, text or TRUE/FALSE), blanks aside."""
+    seen = set()
+    for i in positions:
+        cell = column.grid.resolved(column.rows[i], column.col)
+        if cell.kind != "blank":
+            seen.add((cell.kind, cell.value if cell.kind in ("number", "logical") else cell.shown))
+            if len(seen) > 2:
+                return False
+    return len(seen) == 2
+
+
+def _defaults(selection: Selection, x_cols: list[Column], y_cols: list[Column],
+              y_labels: bool = False) -> tuple[list[Column], Column, list[str]]:
     """Fill in x and y where they were left out, noting every table column not used."""
     explicit = y_cols + x_cols
     grid = explicit[0].grid if explicit else selection.grid
@@ -151,6 +163,13 @@ def _defaults(selection: Selection, x_cols: list[Column],
     numeric = [column for kind, column in kinds.values() if kind == "numeric"]
     if y_cols:
         y_col = y_cols[0]
+    elif y_labels:  # the last column of two labels: pass/fail, TRUE/FALSE, 0/1
+        y_col = next((column for kind, column in reversed(list(kinds.values()))
+                      if kind in ("numeric", "text", "logical") and _two_labels(column, positions)), None)
+        if y_col is None:
+            raise InputError(f"found no column of two labels (such as 0/1, TRUE/FALSE or pass/fail) for y in "
+                             f"{_place(grid)}; name it with y.")
+        numeric = [c for c in numeric if c.key != y_col.key]
     elif numeric:
         y_col = numeric.pop()
     else:
@@ -216,7 +235,7 @@ def unique_labels(labels: list[str]) -> list[str]:
 
 
 def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str] | None = None,
-              y: str | None = None, missing: str = "error") -> LoadedData:
+              y: str | None = None, missing: str = "error", *, y_labels: bool = False) -> LoadedData:
     """Read the x and y columns of a CSV file or a workbook as the analyst laid them out.
 
     Parameters
@@ -230,6 +249,8 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
     y : one of the same; default the last numeric column not in x
     missing : ``"error"`` (a blank cell is an error naming it) or ``"drop"`` (rows with a blank
         are left out and listed)
+    y_labels : y holds class labels (logistic regression): numbers, text or TRUE/FALSE, returned
+        as written (floats, str, bool); by default the last column with exactly two values
 
     Returns
     -------
@@ -259,10 +280,11 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
             skipped += [f"{Column(table.grid, c, (), table.labels[c]).describe()}: not named in x or y"
                         for c in table.columns if (id(table.grid), c) not in used]
     else:
-        x_cols, y_col, skipped = _defaults(selection, x_cols, y_cols)
+        x_cols, y_col, skipped = _defaults(selection, x_cols, y_cols, y_labels)
     _check_choice(x_cols, y_col)
     anchor = y_col
-    rows = read_rows(x_cols + [y_col], ["x"] * len(x_cols) + ["y"], _labelled_totals(selection, anchor), missing)
+    rows = read_rows(x_cols + [y_col], ["x"] * len(x_cols) + ["y"], _labelled_totals(selection, anchor), missing,
+                     y_labels)
     home = selection.grid
     index = pd.Index(np.asarray(anchor.rows, dtype=np.int64)[np.asarray(rows.keep, dtype=np.intp)] + 1,
                      name="line" if home.is_csv else "row")

@@ -112,18 +112,22 @@ def _is_total(row: list[Cell | None], sums: list[list[float]], rows_above: int) 
     return True
 
 
-def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int, str], missing: str) -> Rows:
-    """The kept positions and their numbers; every value is checked, every row left out listed."""
+def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int, str], missing: str,
+              y_labels: bool = False) -> Rows:
+    """The kept positions and their numbers; every value is checked, every row left out listed.
+    With ``y_labels`` the last column (y) may hold text and TRUE/FALSE too: its values are then the
+    labels as written (numbers as floats, logicals as bools, text as shown)."""
     anchor = columns[-1]
     grid = anchor.grid
     positions = [i for i in range(len(anchor.rows)) if i not in labelled_totals] if labelled_totals \
         else range(len(anchor.rows))  # a range: a million rows need no million ints
     arrays = [col.grid.numbers(col.rows, col.col) for col in columns]
-    if positions and all(a is not None for a in arrays):
+    if positions and all(a is not None for a in arrays) and not y_labels:
         return _numeric_rows(anchor, positions, arrays, labelled_totals)
     table: dict[int, list[Cell | None]] = {i: [] for i in positions}
-    for col, arg in zip(columns, args):
+    for j, (col, arg) in enumerate(zip(columns, args)):
         allow_dates = col.given is not None
+        labels = y_labels and j == len(columns) - 1
         bad = []
         for i in positions:
             cell = col.grid.resolved(col.rows[i], col.col)
@@ -131,7 +135,9 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
             if kind == "blank":
                 table[i].append(None)
                 continue
-            if kind != "number" and not (allow_dates and kind == "date"):
+            if labels and kind in ("text", "logical", "undated"):
+                cell = cell._replace(value=float("nan"))  # no number: never part of a total
+            elif kind != "number" and not (allow_dates and kind == "date"):
                 bad.append((i, cell))
             table[i].append(cell)
         if bad:
@@ -171,10 +177,19 @@ def read_rows(columns: list[Column], args: list[str], labelled_totals: dict[int,
     if not keep:
         raise InputError(f"no complete row of numbers in the columns read from {grid.file}; "
                          "check the x and y arguments.")
-    values = [[table[i][j].value for i in keep] for j in range(len(columns))]
+    values: list = [[table[i][j].value for i in keep] for j in range(len(columns))]
+    if y_labels:
+        values[-1] = [_label(table[i][-1]) for i in keep]
     for col, j in zip(columns, range(len(columns))):
         notes += _conversions(col, [table[i][j] for i in keep], args[j], grid)
     return Rows(keep, values, skipped, notes)
+
+
+def _label(cell: Cell):
+    """A y label as written: TRUE/FALSE as bools, text as shown, a number as itself."""
+    if cell.kind == "logical":
+        return cell.shown == "TRUE"  # its value was set aside (NaN) while rows were read
+    return cell.shown if cell.kind in ("text", "undated") else cell.value
 
 
 def _labelled_skipped(anchor: Column, labelled_totals: dict[int, str]) -> list[str]:

@@ -128,7 +128,8 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         if not hasattr(wb[sheet], "iter_rows"):
             raise BookError(f"sheet {sheet!r} is a chart sheet; name the data sheet with --sheet.")
     try:
-        loaded = read_data(source_path, sheet=sheet, x=list(x) if x else None, y=y, missing=missing)
+        loaded = read_data(source_path, sheet=sheet, x=list(x) if x else None, y=y, missing=missing,
+                           y_labels=model == "logistic")
     except BookError:
         raise
     except InputError as exc:  # one type for every refusal of train_book
