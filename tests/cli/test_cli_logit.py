@@ -49,3 +49,12 @@ def test_allow_negative_and_a_bad_response_is_one_line(tmp_path, capsys):
 def test_fit_with_the_log_loss_points_to_logit(tmp_path, capsys):
     assert main(["fit", _csv(tmp_path, DATA.data), "--y", "GRADE", "--loss", "log"]) == 2
     assert "run 'gdfit logit'" in capsys.readouterr().err
+
+
+def test_words_as_the_response_are_read_and_the_later_sorting_one_is_modelled(tmp_path, capsys):
+    # GRADE written as words; "up" sorts after "flat", so it is the modelled outcome, as 1 was.
+    frame = DATA.data.assign(GRADE=DATA.data["GRADE"].map({1.0: "up", 0.0: "flat"}))
+    assert main(["logit", _csv(tmp_path, frame)]) == 0  # y by default: the last column of two values
+    captured = capsys.readouterr()
+    assert "y = 'GRADE'" in captured.err and "P(up)" in captured.out
+    np.testing.assert_allclose(_row(captured.out, "GPA   ")[:2], [REF.params["GPA"], REF.bse["GPA"]], rtol=1e-9)
