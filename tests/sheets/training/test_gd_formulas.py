@@ -23,6 +23,7 @@ from gdfit.core.data import as_dataset
 from gdfit.datasets import ad_spend
 from gdfit.files.workbooks import write_report
 from gdfit.report.layout import validate
+from gdfit.report.model import RangeRef, Report
 from gdfit.sheets.lessons.formulas import formulas_report
 from gdfit.sheets.training.dataset import dataset_report
 from gdfit.sheets.training.gd_formulas import CAP, INPUT_NAMES, SHEET, sgd_orders
@@ -319,7 +320,6 @@ def test_written_workbooks_pass_the_validator(books):
 
 
 def test_columns_apart_are_copied_side_by_side_for_gd_x():
-    from gdfit.report.model import RangeRef
     from gdfit.sheets.training.gd_formulas import GdFormulaInputs, gd_formulas_sheet
     from gdfit.sheets.training.source import DataSource
 
@@ -333,5 +333,21 @@ def test_columns_apart_are_copied_side_by_side_for_gd_x():
     assert gd_x.sheet == SHEET and len(copy.rows) == 40
     assert [f.text for f in copy.rows[0]] == [f"=INDEX({{x}},ROW()-{copy.first_data_row - 1})"] * 2
     assert [f.refs["x"] for f in copy.rows[0]] == list(source.x)
-    from gdfit.report.model import Report
     validate(Report([sheet], names=names))
+
+
+def test_data_too_large_to_recalculate_get_a_note_instead_of_the_descent():
+    from gdfit.sheets.training.gd_formulas import WORK_LIMIT, GdFormulaInputs, gd_formulas_sheet, recalculation_work
+    from gdfit.sheets.training.source import DataSource
+
+    rng = np.random.default_rng(0)
+    n, p = 200_000, 8
+    X = rng.normal(size=(n, p))
+    data = as_dataset(X, X.sum(axis=1), moments=True)
+    assert recalculation_work(n, p, True, 200) == 201 * 10 * n * 9 > WORK_LIMIT
+    source = DataSource(tuple(RangeRef("Mine", f"{c}2:{c}{n + 1}", external=True) for c in "ABCDEFGH"),
+                        RangeRef("Mine", f"I2:I{n + 1}", external=True), data.labels, "y",
+                        RangeRef("Mine", f"A2:H{n + 1}", external=True))
+    sheet, names = gd_formulas_sheet(source, data, GdFormulaInputs(0.1, (0.0,) * 9))
+    assert names == [] and not sheet.tables and not sheet.charts
+    assert sheet.notes[-1].style == "warning" and "3.6e+09 multiply-adds" in sheet.notes[-1].text

@@ -48,14 +48,17 @@ from gdfit.report.model import (
 )
 from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names
 
-__all__ = ["GdFormulaInputs", "gd_formulas_sheet", "training_inputs", "sgd_rate", "sgd_orders", "SHEET", "CAP",
-           "INPUT_NAMES"]
+__all__ = ["GdFormulaInputs", "gd_formulas_sheet", "training_inputs", "sgd_rate", "sgd_orders",
+           "recalculation_work", "SHEET", "CAP", "INPUT_NAMES", "WORK_LIMIT"]
 
 SHEET = "GD formulas"
 CAP = 1e100  # parameters and velocities are held within ±CAP: a diverging run stays finite and charts draw
 INPUT_NAMES = ("gd_learning_rate", "gd_start", "gd_scaled", "gd_momentum")
 MIN_ROWS, MAX_ROWS = 200, 1000
 SGD_MAX_STEPS = 2000  # one formula row per SGD step: the SGD block is left out for more rows than this
+# Multiply-adds of one recalculation above which the sheet holds a note instead of the descent: ten
+# times the 10,000 x 8 case (1.8e8, 31-46 s in LibreOffice here), or seconds of Excel on every edit.
+WORK_LIMIT = 2e9
 _SCI = "0.000000E+00"
 _CHART_W, _CHART_H, _BAND = 12.0, 7.0, 15  # cm, cm, rows per band of charts (7 cm ≈ 13.2 rows)
 _LABEL_WIDTH, _NAME_WIDTH, _NUMBER_WIDTH, _MAX_WIDTH = 46.0, 22.0, 14.0, 20.0  # characters
@@ -141,9 +144,18 @@ def _cap(expr: str, cap: str) -> str:
     return f"MAX(-{cap},MIN({cap},{expr}))"
 
 
+def recalculation_work(n: int, p: int, const: bool, iterations: int) -> int:
+    """Multiply-adds of one recalculation: per row, k + 1 SUMPRODUCTs of p + 1 terms on n rows."""
+    k = p + int(const)
+    return (iterations + 1) * (k + 1) * n * (p + 1)
+
+
 def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs, *, const: bool = True,
                       sheet_name: str = SHEET) -> tuple[SheetSpec, list[WorkbookName]]:
-    """The sheet and the workbook names it defines; ``source`` says where ``gd_x`` and ``gd_y`` are."""
+    """The sheet and the workbook names it defines; ``source`` says where ``gd_x`` and ``gd_y`` are.
+
+    Data too large to recalculate in reasonable time (``WORK_LIMIT``) get a sheet that says so.
+    """
     p, n = data.p, data.n
     k = p + int(const)
     if p < 1:
@@ -152,6 +164,14 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
         raise ValueError(f"start has {len(inputs.start)} values; the model has {k} parameters")
     params = parameter_names(source.labels, const)
     sheet = SheetSpec(sheet_name)
+    work = recalculation_work(n, p, const, inputs.iterations)
+    if work > WORK_LIMIT:
+        sheet.notes += [Note("A1", "Gradient descent in plain formulas", "title", span=6),
+                        Note("A3", f"Left out: {inputs.iterations + 1} iterations on {n:,} rows x {p} columns "
+                                   f"would cost {work:.1e} multiply-adds at every recalculation (more than "
+                                   f"{WORK_LIMIT:.0e}). Train a sample of the rows to get the formula descent.",
+                             "warning", span=14)]
+        return sheet, []
     names: list[WorkbookName] = []
 
     def name(text: str, cells: str) -> None:
