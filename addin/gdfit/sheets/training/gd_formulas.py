@@ -123,7 +123,7 @@ def sgd_orders(n: int, epochs: int, seed: int) -> np.ndarray:
 
 
 class _Cols:
-    """Column letters of the iteration table, whose first column is ``left`` (1-based)."""
+    """Column numbers (1-based) of the iteration table, whose first column is ``left``."""
 
     def __init__(self, left: int, k: int) -> None:
         self.k = k
