@@ -223,7 +223,7 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
         spread_f = [f"=IF(gd_scaled,SQRT(SUMSQ({column(j)})/ROWS(gd_y)),1)" for j in range(p)]
         centre_label = "centre c: 0 (no intercept)"
         spread_label = "spread s: the column's root mean square if gd_scaled, else 1"
-    sheet.tables.append(Table(f"A{std_top}", ["Standardisation z = (x - c) / s", "", *source.labels],
+    sheet.tables.append(Table(f"A{std_top}", ["Standardisation z = (x - c) / s", "per x column", *source.labels],
                               [[centre_label, None, *map(Formula, centre_f)],
                                [spread_label, None, *map(Formula, spread_f)]],
                               [None, None] + [NUMBER] * p, id="standardisation", style=None))
