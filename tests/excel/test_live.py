@@ -210,3 +210,6 @@ def test_workbook_names_are_added_to_the_book_and_follow_a_renamed_sheet(make_bo
     added = [a for a in book.of("name") if a[1] is None]  # no sheet: workbook-scoped
     assert added == [("name", None, "gd_learning_rate", "='Inputs (gdfit)'!$A$3"),
                      ("name", None, "gd_x", "='Inputs (gdfit)'!$B$3:$B$4")]
+    # Defined before any cell is written, so no formula is ever entered over an unknown name.
+    actions = book.actions()
+    assert actions.index(added[-1]) < actions.index(book.of("values", "Inputs (gdfit)")[0])

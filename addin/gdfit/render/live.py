@@ -71,11 +71,12 @@ def render_book(report: Report, book, *, replace_owned: bool = True,
     left_out: list[str] = []
     with quiet_screen(book.app):
         try:
-            sheets = [swap.place(spec.name) for spec in planned.sheets]  # all first: formulas
-            for spec, sheet in zip(planned.sheets, sheets):              # may refer ahead
-                left_out += _draw_sheet(planned, spec, sheet, com)
+            # Every sheet and name first: a formula may refer to a later sheet or to a name.
+            sheets = [swap.place(spec.name) for spec in planned.sheets]
             for name, target in workbook_names(planned).items():
                 book.names.add(name, "=" + target)
+            for spec, sheet in zip(planned.sheets, sheets):
+                left_out += _draw_sheet(planned, spec, sheet, com)
         except BaseException:
             swap.rollback()
             raise
