@@ -21,6 +21,7 @@ import pytest
 import gdfit
 from gdfit.core.data import as_dataset
 from gdfit.datasets import ad_spend
+from gdfit.files.train import train_book
 from gdfit.files.workbooks import write_report
 from gdfit.report.layout import validate
 from gdfit.report.model import RangeRef, Report
@@ -121,6 +122,24 @@ def _stable_limit(frame, x, y, scaled: bool, const: bool = True) -> float:
                          max_iter=0).stable_limit
 
 
+def _user_book(tmp: Path) -> Case:
+    """``gdfit train`` on a user's workbook whose x columns are apart (text between them) and that
+    has a sheet of its own called "GD formulas": gd_x is then a copy, on the renamed sheet."""
+    frame = three_features()[["rate", "area", "yield"]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sales"
+    ws.append(["rate", "note", "area", "yield"])
+    for rate, area, target in frame.itertuples(index=False):
+        ws.append([float(rate), "n/a", float(area), float(target)])
+    wb.create_sheet("GD formulas")["A1"] = "the user's own sheet"
+    wb.save(tmp / "user.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = train_book(tmp / "user.xlsx", sheet="Sales", x=["rate", "area"], y="yield", out=tmp / "user_out.xlsx")
+    return Case(frame, ["rate", "area"], "yield", _inputs_of(result.output), path=result.output)
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     """name -> Case, every file recalculated by one LibreOffice run."""
@@ -160,6 +179,7 @@ def books(tmp_path_factory):
         out = tmp / f"{name}_edited.xlsx"
         _set_inputs(written, out, values)
         cases[name] = Case(frame, x, "yield", {**_inputs_of(written), **values}, const=False, path=out)
+    cases["user_apart"] = _user_book(tmp)
     lesson = write_report(formulas_report(), tmp / "gd_in_formulas.xlsx")
     cases["lesson"] = Case(ad_spend(), ["ad_spend"], "sales", _inputs_of(lesson), path=lesson)
     recalc = soffice(tmp / "profile", "xlsx", tmp / "recalc", *[c.path for c in cases.values()])
@@ -204,7 +224,8 @@ def _assert_rows_match(sheet: np.ndarray, reference: pd.DataFrame, X: np.ndarray
 
 pytestmark = needs_soffice
 
-CASES = ["one", "three", "lesson", "noconst", "noconst_raw", "eight", "eight_momentum", "eight_diverging"] + [f"{key}_{v}" for key in ("one", "three")
+CASES = ["one", "three", "lesson", "noconst", "noconst_raw", "eight", "eight_momentum", "eight_diverging",
+         "user_apart"] + [f"{key}_{v}" for key in ("one", "three")
                             for v in ("rate_start", "momentum", "raw", "diverging", "raw_diverging",
                                       "far_diverging")]
 
@@ -316,6 +337,19 @@ def test_names_are_workbook_scoped_and_point_at_the_inputs_and_data(books):
     assert names["gd_x"] == "'Data'!$A$4:$C$43" and names["gd_y"] == "'Data'!$D$4:$D$43"
     assert names["gd_history"].startswith("'GD formulas'!$A$")
     assert not [name for ws in wb.worksheets for name in ws.defined_names if name.startswith("gd_")]
+
+
+def test_a_users_sheet_of_the_same_name_is_kept_and_the_names_follow_gdfits(books):
+    wb = openpyxl.load_workbook(books["user_apart"].path)
+    assert wb["GD formulas"]["A1"].value == "the user's own sheet"
+    names = {name: d.attr_text for name, d in wb.defined_names.items()}
+    assert names["gd_learning_rate"] == "'GD formulas (gdfit)'!$C$3"
+    assert names["gd_y"] == "'Sales'!$D$2:$D$41"
+    assert names["gd_x"].startswith("'GD formulas (gdfit)'!")  # the copy: rate and area are apart
+    copy = _destination(openpyxl.load_workbook(books["user_apart"].recalculated, data_only=True), "gd_x")
+    # LibreOffice saves a formula's value with 15 significant digits.
+    np.testing.assert_allclose([[c.value for c in row] for row in copy],
+                               books["user_apart"].frame[["rate", "area"]].to_numpy(), rtol=1e-14)
 
 
 def test_every_sum_over_the_data_is_a_sumproduct(books):
