@@ -108,6 +108,7 @@ class FakeExcel:
         self.chart_columns: dict[tuple, int] = {}
         self.com_series: dict[tuple, list] = {}
         self.name_api: dict[tuple, MagicMock] = {}
+        self.book_names: dict[str, str] = {}  # workbook-scoped: name -> refers_to
         self.book = self._book()
 
     def _once(self, key: tuple, make: Callable[[], Any]):
@@ -126,7 +127,7 @@ class FakeExcel:
     def _book(self):
         return _fake(xm.Book, props={
             "sheets": (lambda: self._sheets(), None), "app": (lambda: self._app(), None),
-            "name": (lambda: self.name, None),
+            "name": (lambda: self.name, None), "names": (lambda: self._book_names(), None),
             "selection": (lambda: self._range(self.sheets[self.active], self.selection), None)})
 
     def _app(self):
@@ -284,6 +285,14 @@ class FakeExcel:
         names = _fake(xm.Names, methods={"add": add})
         names.__iter__.side_effect = lambda: iter([name(n) for n in state.names])
         return names
+
+    def _book_names(self):
+        def add(name_, refers_to):
+            self.book_names[name_] = refers_to
+            self.log("name", None, name_, refers_to)  # no sheet: as the remote engine logs it
+            return _fake(xm.Name, props={"name": (lambda: name_, None), "refers_to": (lambda: refers_to, None)})
+
+        return _fake(xm.Names, methods={"add": add})
 
     def _tables(self, state: _SheetState):
         def add(source=None, name=None, source_type=None, link_source=None, has_headers=True,

@@ -196,3 +196,20 @@ def test_mock_backend_rejects_what_xlwings_does_not_have():
         sheet.charts.add(1, 2, 3, 4, "xy_scatter", None, None, None, None, 227, "extra")
     with pytest.raises(AttributeError):
         sheet.book.name = "renamed"  # read-only in xlwings
+
+
+def test_workbook_names_are_added_to_the_book_and_follow_a_renamed_sheet(make_book):
+    from gdfit.report.model import CellRef, ColumnRef, Report, SheetSpec, Table, WorkbookName
+
+    sheet = SheetSpec("Inputs", tables=[Table("A2", ["rate", "x"], [[0.1, 1.0], [None, 2.0]], id="inputs")])
+    report = Report([sheet], names=[WorkbookName("gd_learning_rate", CellRef("Inputs", "inputs", 0, "rate")),
+                                    WorkbookName("gd_x", ColumnRef("Inputs", "inputs", "x"))])
+    book = make_book(payload([{"name": "Inputs", "values": [["the user's"]]}]))
+    result = render_book(report, book.book)
+    assert result.sheets == {"Inputs": "Inputs (gdfit)"}
+    added = [a for a in book.of("name") if a[1] is None]  # no sheet: workbook-scoped
+    assert added == [("name", None, "gd_learning_rate", "='Inputs (gdfit)'!$A$3"),
+                     ("name", None, "gd_x", "='Inputs (gdfit)'!$B$3:$B$4")]
+    # Defined before any cell is written, so no formula is ever entered over an unknown name.
+    actions = book.actions()
+    assert actions.index(added[-1]) < actions.index(book.of("values", "Inputs (gdfit)")[0])

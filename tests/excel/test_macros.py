@@ -9,7 +9,7 @@ from gdfit.excel.macros import train
 from gdfit.report.a1 import Rect
 from tests.excel.backends import Backend, owner_name, payload
 
-TRAINING = ["Formula", "Solver", "Regression", "GD", "Compare"]
+TRAINING = ["Formula", "Solver", "Regression", "GD", "GD formulas", "Compare"]
 
 
 def sales_sheet(bad_cell=None):
@@ -67,13 +67,13 @@ def test_the_settings_sheet_drives_a_rerun_that_replaces_the_old_sheets(make_boo
     sheets = [sales_sheet()] + [{"name": n} for n in TRAINING] + \
         [{"name": "GD Settings", "values": settings_values()}]
     names = [owner_name(i + 1, n) for i, n in enumerate(TRAINING)]
-    book = make_book(payload(sheets, selection="C9", active=5, names=names))
+    book = make_book(payload(sheets, selection="C9", active=len(TRAINING), names=names))  # on Compare
     outcome = train(book.book)
     assert outcome.ranges.x == (Rect(4, 1, 20, 1),) and outcome.ranges.y == Rect(4, 2, 20, 2)
     fit = outcome.comparison.fit
     assert fit.options["learning_rate"] == 0.1 and fit.n_iter == 5
     assert book.sheet_names() == ["Sales data"] + TRAINING + ["GD Settings"]
-    assert {a[1] for a in book.of("deleteSheet")} == {f"~gdfit old {i}" for i in range(1, 6)}
+    assert {a[1] for a in book.of("deleteSheet")} == {f"~gdfit old {i}" for i in range(1, len(TRAINING) + 1)}
     assert ("addSheet", "GD Settings") not in book.actions()
     options = {row[0]: row[1] for row in grid_of(book, "GD", "A4")[1:]}
     assert options["'max_iter"] == 5 and options["'learning_rate"] == 0.1

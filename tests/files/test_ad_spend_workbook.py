@@ -12,7 +12,7 @@ from tests.lo import needs_soffice, read_ppm, soffice
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "workbooks" / "ad_spend.xlsx"
-SHEETS = ["Data", "Formula", "Solver", "Regression", "GD", "Compare"]
+SHEETS = ["Data", "Formula", "Solver", "Regression", "GD", "GD formulas", "Compare"]
 
 
 @pytest.fixture(scope="module")

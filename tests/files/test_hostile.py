@@ -57,7 +57,8 @@ def precious_book(path):
 def snapshot(path):
     """Everything of the user's that gdfit promises to keep, read back with openpyxl."""
     wb = openpyxl.load_workbook(path)
-    out = {"names": {n: d.attr_text for n, d in wb.defined_names.items()}}
+    # gd_* names are gdfit's own: the GD formulas sheet's inputs and data (DESIGN.md, workbook contracts)
+    out = {"names": {n: d.attr_text for n, d in wb.defined_names.items() if not n.startswith("gd_")}}
     for ws in wb.worksheets:
         if ws.title not in ("Data", "Hidden", "Secret", "GD", "Compare"):
             continue

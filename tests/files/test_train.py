@@ -50,7 +50,7 @@ def test_train_writes_the_sheets_with_right_numbers_and_leaves_the_input_alone(t
     assert _sha(book) == before
     assert result.output == tmp_path / "sales_gdfit.xlsx"
     wb = openpyxl.load_workbook(result.output)
-    assert wb.sheetnames == ["Sales data", "Formula", "Solver", "Regression", "GD", "Compare"]
+    assert wb.sheetnames == ["Sales data", "Formula", "Solver", "Regression", "GD", "GD formulas", "Compare"]
     assert wb["Sales data"]["D3"].value == "my note" and wb["Sales data"]["A1"].value == "Monthly figures"
     closed = gdfit.closed_form(d[["ad_spend"]], d.sales)
     assert wb["Formula"]["B5"].value == "=SLOPE('Sales data'!$B$4:$B$33,'Sales data'!$A$4:$A$33)"
@@ -70,7 +70,8 @@ def test_rerun_replaces_gdfit_sheets_and_keeps_a_users_sheet_of_the_same_name(tm
     assert "GD (gdfit)" in first.sheets
     second = train_book(first.output, out=tmp_path / "again.xlsx", learning_rate=0.1, max_iter=5)
     wb = openpyxl.load_workbook(second.output)
-    assert wb.sheetnames == ["Sales data", "GD", "Formula", "Solver", "Regression", "GD (gdfit)", "Compare"]
+    assert wb.sheetnames == ["Sales data", "GD", "Formula", "Solver", "Regression", "GD (gdfit)", "GD formulas",
+                             "Compare"]
     assert wb["GD"]["A1"].value == "user content of GD"
     options = {row[0].value: row[1].value for row in wb["GD (gdfit)"]["A5:B30"] if row[0].value}
     assert options["learning_rate"] == 0.1 and options["max_iter"] == 5

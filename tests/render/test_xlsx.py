@@ -253,3 +253,21 @@ def test_failed_save_keeps_the_old_file_and_removes_the_partial_one(tmp_path, mo
     assert len(written) == 1 and os.path.dirname(written[0]) == str(tmp_path)
     assert target.read_bytes() == b"the analyst's previous workbook"
     assert os.listdir(tmp_path) == ["book.xlsx"]
+
+
+def test_workbook_names_are_written_once_and_a_rerun_redefines_them(tmp_path):
+    from gdfit.report.model import CellRef, RangeRef, WorkbookName
+
+    def report(rate_row: int) -> Report:
+        sheet = SheetSpec("Inputs", tables=[Table("A2", ["rate"], [[0.1], [0.2]], id="inputs")])
+        return Report([sheet], names=[WorkbookName("gd_learning_rate", CellRef("Inputs", "inputs", rate_row, "rate")),
+                                      WorkbookName("gd_y", RangeRef("Theirs", "B2:B9", external=True))])
+
+    wb = render_workbook(report(0))
+    wb = openpyxl.load_workbook(save_workbook(wb, tmp_path / "names.xlsx"))
+    assert {n: d.attr_text for n, d in wb.defined_names.items()} == {
+        "gd_learning_rate": "'Inputs'!$A$3", "gd_y": "'Theirs'!$B$2:$B$9"}
+    assert all(d.localSheetId is None for d in wb.defined_names.values())  # workbook-scoped
+    again = openpyxl.load_workbook(save_workbook(render_workbook(report(1), wb, replace=True), tmp_path / "again.xlsx"))
+    assert {n: d.attr_text for n, d in again.defined_names.items()} == {
+        "gd_learning_rate": "'Inputs'!$A$4", "gd_y": "'Theirs'!$B$2:$B$9"}

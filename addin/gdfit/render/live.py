@@ -4,7 +4,8 @@ The same report the openpyxl renderer writes to a file, spelled for a live book:
 one write of its values (text typed with a leading apostrophe, ``typed_literal``, so Excel never
 parses it; formulas with plain function names, as Excel takes them live), number formats per
 column, array formulas, Excel tables, styled notes, column widths, native charts
-(``render.live_chart``), the sheet's Solver model as sheet-scoped names, and gdfit's owner mark.
+(``render.live_chart``), the sheet's Solver model as sheet-scoped names, gdfit's owner mark, and
+the report's workbook-scoped names.
 
 Sheets follow ``gdfit.files.train``'s policy (``render.live_sheets``): gdfit's own sheets are replaced
 in place, a user's sheet of the same name is never touched. Drawing is all or nothing: on any
@@ -21,7 +22,7 @@ from gdfit.report.cells import cell_value, typed_literal
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table
 from gdfit.report.ownership import OWNER_NAME
-from gdfit.report.references import formula_text
+from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
 __all__ = ["LiveResult", "render_book", "owned_names", "uses_com", "frozen_part"]
@@ -70,8 +71,11 @@ def render_book(report: Report, book, *, replace_owned: bool = True,
     left_out: list[str] = []
     with quiet_screen(book.app):
         try:
-            sheets = [swap.place(spec.name) for spec in planned.sheets]  # all first: formulas
-            for spec, sheet in zip(planned.sheets, sheets):              # may refer ahead
+            # Every sheet and name first: a formula may refer to a later sheet or to a name.
+            sheets = [swap.place(spec.name) for spec in planned.sheets]
+            for name, target in workbook_names(planned).items():
+                book.names.add(name, "=" + target)
+            for spec, sheet in zip(planned.sheets, sheets):
                 left_out += _draw_sheet(planned, spec, sheet, com)
         except BaseException:
             swap.rollback()

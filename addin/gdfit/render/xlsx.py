@@ -1,7 +1,7 @@
 """Draw a ``Report`` into an openpyxl workbook, and save it atomically.
 
-Cells, number formats, Excel tables, live and array formulas, and native charts whose series
-point at the table cells (see ``render.xlsx_chart``). Positions, ranges and the text rule come
+Cells, number formats, Excel tables, live and array formulas, workbook-scoped names, and native
+charts whose series point at the table cells (see ``render.xlsx_chart``). Positions, ranges and the text rule come
 from ``gdfit.report.model``; this module only spells them the way an .xlsx file needs.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
-from gdfit.report.references import formula_text
+from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
 __all__ = ["render_workbook", "save_workbook", "excel_formula"]
@@ -107,6 +107,8 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
     _check_existing(report, wb, replace)
     for spec in report.sheets:
         _draw_sheet(report, spec, _blank_sheet(wb, spec.name))
+    for name, target in workbook_names(report).items():  # a re-run's names are redefined
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
     if report.title:
         wb.properties.title = report.title
     return wb

@@ -89,7 +89,7 @@ def validate(report: Report) -> None:
 
     Checks sheet names (Excel's rules), overlapping blocks, Excel table names and headers,
     array formulas inside tables, formulas and series whose references do not resolve, and
-    cells of another sheet that a formula spells without the sheet's name.
+    cells of another sheet that a formula spells without the sheet's name, and workbook names.
     Renderers call it before touching a workbook, so a bad report leaves nothing half-drawn.
     """
     if not report.sheets:
@@ -115,6 +115,19 @@ def validate(report: Report) -> None:
                     f"note {note.text!r}: style must be one of {NOTE_STYLES}, span >= 1")
         for chart in sheet.charts:
             _check_chart(report, chart)
+    _check_names(report)
+
+
+def _check_names(report: Report) -> None:
+    # Excel tables and defined names share one namespace.
+    seen = {t.name.lower() for s in report.sheets for t in s.tables if t.name}
+    for n in report.names:
+        if not _TABLE_NAME.match(n.name) or _LOOKS_LIKE_CELL.match(n.name):
+            raise LayoutError(f"{n.name!r} is not a valid Excel name (letters, digits, _ .; not a cell)")
+        if n.name.lower() in seen:
+            raise LayoutError(f"the name {n.name!r} is defined twice (Excel ignores case)")
+        seen.add(n.name.lower())
+        resolve(report, n.ref)
 
 
 def _check_formula(report: Report, formula: Formula | ArrayFormula, sheet: str) -> None:

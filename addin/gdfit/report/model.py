@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Formula", "ArrayFormula", "ColumnRef", "CellRef", "CellStyle", "RowKey", "RangeRef", "Ref",
     "Table", "Note", "FormulaCell", "CellValue",
-    "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "Report", "LayoutError",
+    "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "WorkbookName", "Report", "LayoutError",
     "PALETTE", "series_colors",
 ]
 
@@ -257,12 +257,22 @@ class SheetSpec:
     solver: "SolverModel | None" = None  # gdfit.report.solver_model: a ready Excel Solver model
 
 
+@dataclass(frozen=True)
+class WorkbookName:
+    """A workbook-scoped defined name (``gd_learning_rate``) for the cells ``ref`` points at."""
+
+    name: str
+    ref: Ref
+
+
 @dataclass
 class Report:
-    """An ordered list of sheets; ``title`` goes into the workbook's properties."""
+    """An ordered list of sheets; ``title`` goes into the workbook's properties; ``names`` are
+    workbook-scoped defined names that formulas on any sheet can use."""
 
     sheets: list[SheetSpec]
     title: str = ""
+    names: list[WorkbookName] = field(default_factory=list)
 
     def sheet(self, name: str) -> SheetSpec:
         for s in self.sheets:

@@ -8,7 +8,7 @@ from typing import Mapping, TypeVar, cast
 from gdfit.report.a1 import Rect, a1_range, parse_cell, quote_sheet
 from gdfit.report.model import ArrayFormula, CellRef, ColumnRef, Formula, LayoutError, RangeRef, Ref, Report, SheetSpec
 
-__all__ = ["ResolvedRange", "resolve", "formula_text", "renamed"]
+__all__ = ["ResolvedRange", "resolve", "formula_text", "workbook_names", "renamed"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,12 @@ def formula_text(report: Report, formula: Formula | ArrayFormula, sheet: str | N
             raise LayoutError(f"formula {formula.text!r} does not use its reference {key!r}")
         text = text.replace(token, _spelled(report, ref, sheet))
     return text
+
+
+def workbook_names(report: Report) -> dict[str, str]:
+    """The report's workbook-scoped names, each with the absolute range it refers to
+    (``'GD formulas'!$C$3``), as both renderers define them."""
+    return {n.name: resolve(report, n.ref).a1 for n in report.names}
 
 
 def _spelled(report: Report, ref: Ref, sheet: str | None) -> str:

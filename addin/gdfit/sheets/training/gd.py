@@ -43,7 +43,7 @@ def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> SheetSpec:
     hist_top = GD_TABLES_ROW
     sheet.tables.append(Table(f"A{hist_top}", header, history.to_numpy(dtype=float).tolist(),
                               ["0", "0.000000E+00", "0.00E+00", "0.000E+00"] + [NUMBER] * (len(header) - 4),
-                              name="gd_history", id="history"))
+                              name="gd_fit_history", id="history"))
     sheet.notes.append(Note(f"A{hist_top - 1}", "Iteration history (thinned evenly when long; first and "
                                                 "last iterations always kept)", "heading", span=len(header)))
     hist = lambda column: ColumnRef(SHEET, "history", column)  # noqa: E731
