@@ -109,16 +109,22 @@ def status_rows(known_y, known_x, constant, *fit_args) -> list[list[Any]]:
                           ["stopped because", fit.message]])
 
 
-def predict_rows(known_y, known_x, new_x, constant, *fit_args) -> list[list[Any]]:
-    """GD_PREDICT: fitted values at ``new_x`` (default: the known x), shaped like TREND's."""
-    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
+def _new_x(data, new_x, excel_says: str = ""):
+    """``new_x`` as a block of the known x's shape (the known x themselves when omitted)."""
     X_new = data.X if new_x is None else convert.excel_block(
         new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
     k = data.X.shape[1]
     if X_new.shape[1] != k:
         unit = "row" if data.by_row else "column"
         raise InputError(f"new_x has {X_new.shape[1]} {unit}(s) but known_x has {k}; give one "
-                         f"{unit} per x variable (TREND would show #REF!).")
+                         f"{unit} per x variable{excel_says}.")
+    return X_new
+
+
+def predict_rows(known_y, known_x, new_x, constant, *fit_args) -> list[list[Any]]:
+    """GD_PREDICT: fitted values at ``new_x`` (default: the known x), shaped like TREND's."""
+    data, const, fit = _prepare(known_y, known_x, constant, fit_args, linear=True)
+    X_new = _new_x(data, new_x, " (TREND would show #REF!)")
     predicted = X_new @ fit.coef + fit.intercept  # the fitted line itself, at other x
     return convert.cells([predicted] if data.by_row else predicted[:, None])
 
@@ -290,12 +296,6 @@ def logit_predict_rows(known_y, known_x, new_x, constant, learning_rate, max_ite
     """GD_LOGIT_PREDICT: the probability of the positive label at each row of ``new_x`` (default known_x)."""
     fit_args = (learning_rate, max_iter, method, batch_size, seed, max_time)
     data, const, _, fit = _logit_fit(known_y, known_x, constant, fit_args, l2, positive)
-    X_new = data.X if new_x is None else convert.excel_block(
-        new_x, "new_x", by_row=data.by_row, skip_blank=False, header=True)
-    k = data.X.shape[1]
-    if X_new.shape[1] != k:
-        unit = "row" if data.by_row else "column"
-        raise InputError(f"new_x has {X_new.shape[1]} {unit}(s) but known_x has {k}; give one "
-                         f"{unit} per x variable.")
+    X_new = _new_x(data, new_x)
     probability = fit.predict_proba(X_new)
     return convert.cells([probability] if data.by_row else probability[:, None])
