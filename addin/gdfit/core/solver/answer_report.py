@@ -16,7 +16,24 @@ from gdfit.core.data import OptionError
 if TYPE_CHECKING:  # pragma: no cover - import for type hints only
     from gdfit.core.solver.solve import SolverResult
 
-__all__ = ["answer_report", "cells_for"]
+__all__ = ["answer_report", "cells_for", "SolverRun"]
+
+
+class SolverRun:
+    """What every Solver-equivalent result shares: its parameters in order and its Answer Report.
+    A result has ``coef``, ``intercept``, ``options["const"]`` and the ``cells`` given to the solve."""
+
+    @property
+    def params(self) -> np.ndarray:
+        """Final variable values in the order of the names (coefficients, then intercept)."""
+        return np.append(self.coef, self.intercept) if self.options["const"] else self.coef.copy()
+
+    def answer_report(self, cells: dict[str, Any] | None = None, worksheet: str | None = None,
+                      created: str | None = None) -> list[list[Any]]:
+        """Rows laid out like Excel's Answer Report (see :func:`answer_report`); ``cells`` overrides the
+        addresses and names given to the solve."""
+        return answer_report(self, cells={**self.cells, **(cells or {})}, worksheet=worksheet,
+                             created=created)
 
 
 def cells_for(names: tuple[str, ...], cells: dict[str, Any] | None = None) -> dict[str, Any]:

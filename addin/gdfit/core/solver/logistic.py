@@ -22,7 +22,7 @@ import numpy as np
 
 from gdfit.core.data import Dataset
 from gdfit.core.solver import grg
-from gdfit.core.solver.answer_report import answer_report, cells_for
+from gdfit.core.solver.answer_report import SolverRun, cells_for
 from gdfit.core.solver.options import MESSAGES, SOLVER_LABEL, solver_options
 
 __all__ = ["LogitSolverResult", "solve_logistic_dataset", "recipe_log_likelihood"]
@@ -41,7 +41,7 @@ def recipe_log_likelihood(X: np.ndarray, y: np.ndarray, theta: np.ndarray, const
 
 
 @dataclass(frozen=True)
-class LogitSolverResult:
+class LogitSolverResult(SolverRun):
     """Outcome of :func:`gdfit.solve` with ``model="logistic"``; ``status``/``message`` are Excel's."""
 
     coef: np.ndarray
@@ -63,9 +63,6 @@ class LogitSolverResult:
     model: str = "logistic"
     objective_sense: str = "Max"
 
-    @property
-    def params(self) -> np.ndarray:
-        return np.append(self.coef, self.intercept) if self.options["const"] else self.coef.copy()
 
     @property
     def objective_start(self) -> float:
@@ -75,10 +72,6 @@ class LogitSolverResult:
     def objective_value(self) -> float:
         return self.llf
 
-    def answer_report(self, cells: dict[str, Any] | None = None, worksheet: str | None = None,
-                      created: str | None = None) -> list[list[Any]]:
-        return answer_report(self, cells={**self.cells, **(cells or {})}, worksheet=worksheet,
-                             created=created)
 
 
 def solve_logistic_dataset(data: Dataset, classes: tuple[Any, Any] = (0, 1), *, const: bool = True,

@@ -29,7 +29,7 @@ from gdfit.core.data import Dataset, OptionError, check_choice
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.logistic.mle import excel_logit_data
 from gdfit.core.solver import grg
-from gdfit.core.solver.answer_report import answer_report, cells_for
+from gdfit.core.solver.answer_report import SolverRun, cells_for
 from gdfit.core.solver.logistic import solve_logistic_dataset
 from gdfit.core.solver.options import MESSAGES, SOLVER_LABEL, solver_options
 
@@ -39,7 +39,7 @@ __all__ = ["SOLVER_LABEL", "MESSAGES", "SolverResult", "solve", "solve_dataset",
 MODELS = ("linear", "logistic")
 
 @dataclass(frozen=True)
-class SolverResult:
+class SolverResult(SolverRun):
     """Outcome of :func:`solve`; ``status``/``message`` are Excel's SolverSolve code and wording."""
 
     coef: np.ndarray
@@ -58,10 +58,6 @@ class SolverResult:
     cells: dict[str, Any] = field(default_factory=dict, repr=False)
     label: str = SOLVER_LABEL
 
-    @property
-    def params(self) -> np.ndarray:
-        """Final variable values in the order of :attr:`names` (coefficients, then intercept)."""
-        return np.append(self.coef, self.intercept) if self.options["const"] else self.coef.copy()
 
     objective_sense = "Min"
     model = "linear"
@@ -74,14 +70,6 @@ class SolverResult:
     def objective_value(self) -> float:
         return self.sse
 
-    def answer_report(self, cells: dict[str, Any] | None = None, worksheet: str | None = None,
-                      created: str | None = None) -> list[list[Any]]:
-        """Rows laid out like Excel's Answer Report (see :func:`gdfit.core.solver.answer_report.answer_report`).
-
-        ``cells`` overrides the addresses/names given to :func:`solve`.
-        """
-        return answer_report(self, cells={**self.cells, **(cells or {})}, worksheet=worksheet,
-                             created=created)
 
 
 def solve(known_y: Any, known_x: Any = None, *, const: Any = True, start: Any = None,
