@@ -24,7 +24,7 @@ from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.ownership import sheet_names_for, unique_table_names
 from gdfit.report.references import renamed, resolve
 from gdfit.sheets.training.report import training_report
-from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
+from gdfit.sheets.training.source import DataSource, adjacent_block
 
 __all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings"]
 
@@ -131,8 +131,7 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     y_ref = _as_range(loaded.y_ref)
     const = fit_options.pop("fit_intercept", True)
     data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
-    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(loaded.X.shape[1], const)},
-                          **fit_options)
+    cmp = compare_dataset(data, const=const, **fit_options)  # Solver from zeros, as Excel's from blank cells
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
     warnings = live_formula_warnings(wb, loaded, [*x_refs, y_ref])
