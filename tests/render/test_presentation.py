@@ -65,7 +65,8 @@ def _gdfit_sheets(wb):
 
 def _squash(text: str) -> str:
     # pdftotext breaks a wrapped cell into lines, and a long word (a hash) anywhere in it.
-    return re.sub(r"\s+", "", text)
+    # pdftotext also joins a word hyphenated at a line end ("non-" "negative" -> "nonnegative").
+    return re.sub(r"[\s-]+", "", text)
 
 
 def test_no_cell_prints_as_hashes(printed):

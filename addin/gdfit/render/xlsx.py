@@ -28,7 +28,7 @@ from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
-from gdfit.report.present import cell_format, formula_format, numeric_column, present
+from gdfit.report.present import cell_format, formula_format, indented, numeric_column, present
 from gdfit.report.references import formula_text
 from gdfit.report.solver_model import solver_names
 
@@ -50,6 +50,7 @@ _NOTE_STYLE = {
 _HEADER_TEXT = Alignment(wrap_text=True, vertical="bottom")
 _HEADER_NUMERIC = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_INDENT = Alignment(indent=1)
 
 # Excel shows a boolean as TRUE/FALSE by itself; LibreOffice shows 0/1 unless the format says so.
 _BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
@@ -208,6 +209,8 @@ def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
                 cell.number_format = fmt
             if table.wrap and isinstance(value, str):
                 cell.alignment = _WRAP
+            elif indented(table, i, j):
+                cell.alignment = _INDENT
     if table.name:
         xl = XLTable(displayName=table.name, ref=a1_range(table.rect))
         if table.style:

@@ -42,7 +42,7 @@ from gdfit.report.model import (
 from gdfit.report.references import resolve
 
 __all__ = [
-    "present", "display_format", "display_text", "numeric_column", "cell_format", "formula_format",
+    "present", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "indented",
     "PRINTABLE_CM", "ROW_POINTS", "MAX_COLUMN_WIDTH", "HEADER_WRAP_WIDTH",
 ]
 
@@ -160,6 +160,14 @@ def formula_format(number_format: str | None) -> str | None:
     return None if number_format and _is_fixed(number_format) else number_format
 
 
+def indented(table: Table, i: int, j: int) -> bool:
+    """True for a text cell right of a number (an Answer Report's "Formula" after its "Cell
+    Value"): a right-aligned number would otherwise run into the text."""
+    row = table.rows[i]
+    left = row[j - 1] if 0 < j <= len(row) else None
+    return isinstance(row[j], str) and isinstance(left, (int, float, Formula)) and not isinstance(left, bool)
+
+
 def cell_format(table: Table, i: int, j: int) -> str | None:
     """The number format of data cell ``(i, j)`` of ``table`` as drawn.
 
@@ -268,15 +276,14 @@ def _lay_out_text(sheet: SheetSpec, widths: dict[int, float], heights: dict[int,
         row, col = parse_cell(note.anchor)
         scale = _NOTE_SCALE.get(note.style, 1.0)
         chars = _text_chars(note.text) * scale
-        span_chars = _width_of(widths, col, col + note.span - 1)
-        room = max(page_chars - _width_of(widths, 1, col - 1), span_chars, 30.0)  # from its column to the page edge
+        room = max(page_chars - _width_of(widths, 1, col - 1), 30.0)  # from its column to the page edge
         if chars <= room:  # it fits, or runs on over the empty cells beside it
             notes.append(note)
-            reach.append(Rect(row, col, row, max(col + note.span - 1, _columns_for(widths, col, chars))))
+            reach.append(Rect(row, col, row, _columns_for(widths, col, chars)))  # where its text ends
             continue
         # Wider than the printed page: wrap within the page width (or the span, if wider), the row
         # growing to hold the lines.
-        last = max(_columns_for(widths, col, room) - 1, col + note.span - 1, col)
+        last = max(_columns_for(widths, col, room), col)
         blocking = [r.min_col for r in _blocks(sheet, widths, note)
                     if r.min_row <= row <= r.max_row and r.min_col > col]
         last = min([last] + [c - 1 for c in blocking])
@@ -329,7 +336,10 @@ def _page_setup(sheet: SheetSpec, widths: dict[int, float], heights: dict[int, f
     scale = max(_MIN_SCALE, min(100, math.floor(100 * page_w / width_cm))) if width_cm else 100
     repeat = _repeated_header(sheet)
     chart_rows = [span_cells(c.anchor, c.width_cm, c.height_cm, letters) for c in sheet.charts]
-    breaks = _row_breaks(used.max_row, heights, page_h * _PAGE_SAFETY * 100 / scale, chart_rows, repeat)
+    # The row above a table (its heading), its header and up to three data rows.
+    keep = [(t.rect.min_row - 1, min(t.rect.max_row, t.first_data_row + 2)) for t in sheet.tables
+            if t.header is not None and t.rect.min_row > 1]
+    breaks = _row_breaks(used.max_row, heights, page_h * _PAGE_SAFETY * 100 / scale, chart_rows, repeat, keep)
     return PageSetup(landscape=landscape, fit_to_page=False, pages_tall=0,
                      print_area=f"A1:{col_letter(used.max_col)}{used.max_row}", scale=scale,
                      row_breaks=tuple(breaks),
@@ -345,7 +355,7 @@ def _repeated_header(sheet: SheetSpec) -> int | None:
 
 
 def _row_breaks(last_row: int, heights: dict[int, float], page_cm: float, charts: list[Rect],
-                repeat: int | None) -> list[int]:
+                repeat: int | None, keep: Sequence[tuple[int, int]] = ()) -> list[int]:
     """Rows after which a page ends: as many rows as fit, but never inside a chart."""
     breaks: list[int] = []
     row = 1
@@ -363,6 +373,9 @@ def _row_breaks(last_row: int, heights: dict[int, float], page_cm: float, charts
         for chart in charts:
             if chart.min_row <= end < chart.max_row and chart.min_row > row:
                 end = chart.min_row - 1
+        for first, last in keep:  # a table's heading, header and first rows stay together
+            if first <= end < last and first > row:
+                end = first - 1
         breaks.append(end)
         row = end + 1
     return breaks

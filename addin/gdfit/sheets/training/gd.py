@@ -16,7 +16,7 @@ from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names
 __all__ = ["gd_sheet", "print_charts_only", "GD_TABLES_ROW"]
 
 SHEET = "GD"
-GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-65)
+GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-61)
 
 
 def _options_rows(fit: FitResult) -> list[list[CellValue]]:
@@ -65,18 +65,32 @@ def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset, lesson_run: Fit
     sheet.charts.append(ChartSpec("scatter", f"Loss by {step} (log scale)", "D4", loss_series,
                                   x_title=step, y_title=f"{loss_name} (log scale)", y_log=True))
     params = parameter_names(source.labels, const)
-    below = _distance_table(sheet, fit, header, below)
-    dist = lambda column: ColumnRef(SHEET, "distance", column)  # noqa: E731
+    squared = str(fit.options.get("loss", "mse")) in ("mse", "sse")
+    # Against the least-squares values where they are the loss's minimum; else the run's last values.
+    target = np.asarray(cmp.closed.params, dtype=float) if squared else \
+        fit.history[header[4:]].to_numpy(dtype=float)[-1]
+    target_name = "least-squares value" if squared else "final value"
+    runs = [("gdfit's run", fit, "history")] + ([("the lesson's run", lesson_run, "lesson")] if lesson_run else [])
+    series = []
+    for run_name, run, key in runs:
+        below = _distance_table(sheet, run, header, below, target, target_name, key, run_name)
+        dist = lambda column, key=key: ColumnRef(SHEET, f"distance_{key}", column)  # noqa: E731
+        series += [SeriesSpec(f"{name}, {run_name}" if lesson_run else name, dist(step), dist(name),
+                              style="markers+line", marker_size=4 if key == "history" else 2,
+                              line_dash=None if key == "history" else "dash")
+                   for name in params]
     sheet.charts.append(ChartSpec(
-        "scatter", f"Each parameter's distance to its final value, by {step} (log scale)", "D23",
-        [SeriesSpec(name, dist(step), dist(name), style="markers+line", marker_size=4) for name in params],
-        x_title=step, y_title="|value − final| / |final| (log scale)", y_log=True))
+        "scatter", f"Each parameter's distance to its {target_name}, by {step} (log scale)", "D43", series,
+        x_title=step, y_title="relative distance (log scale)", y_log=True))
     contour, below = _contour(sheet, cmp, data, header, below, lesson_run)
     if contour is not None:
         sheet.charts.append(contour)
     if lesson_text:
-        sheet.notes.append(Note("D66", lesson_text, "body", span=12))
-    _manifest(sheet, fit, source, data, col=1, top=below + 1)
+        sheet.notes.append(Note("D63", lesson_text, "body", span=12))
+    # In column D, under the charts' columns: its long values (the data hash) then widen no
+    # column that the history table uses, and the sheet prints larger.
+    # Beside the history: its long values (the data hash) then widen no column the tables use.
+    _manifest(sheet, fit, source, data, col=len(header) + 2, top=hist_top)
     return sheet
 
 
@@ -93,22 +107,22 @@ def _lesson_table(sheet: SheetSpec, run: FitResult, header: list[str], top: int)
     return table.rect.max_row + 3
 
 
-def _distance_table(sheet: SheetSpec, fit: FitResult, header: list[str], top: int) -> int:
-    """Each parameter's distance to its final value, relative to that value: one scale for
-    slopes of 0.007 and intercepts of 996. A distance of exactly 0 (the last row) is left blank,
-    which a log-scale chart cannot draw; the next free row."""
-    values = fit.history[header[4:]].to_numpy(dtype=float)
-    final = values[-1]
-    scale = np.where(final != 0, np.abs(final), 1.0)
-    distance = np.abs(values - final) / scale
-    step = "epoch" if fit.options.get("method", "gd") != "gd" else "iteration"
+def _distance_table(sheet: SheetSpec, run: FitResult, header: list[str], top: int, target: np.ndarray,
+                    target_name: str, key: str, run_name: str) -> int:
+    """Each parameter's distance to ``target``, relative to it: one scale for slopes of 0.007 and
+    intercepts of 996. A distance of exactly 0 is left blank (a log-scale chart cannot draw it);
+    returns the next free row."""
+    values = run.history[header[4:]].to_numpy(dtype=float)
+    scale = np.where(target != 0, np.abs(target), 1.0)
+    distance = np.abs(values - target) / scale
+    step = "epoch" if run.options.get("method", "gd") != "gd" else "iteration"
     names = header[4:]
     rows = [[int(i), *(float(d) if d > 0 else None for d in row)]
-            for i, row in zip(fit.history["iteration"], distance)]
-    sheet.notes.append(Note(f"A{top}", "Distance to the final value, |value − final| / |final| (|value − final| "
-                                       "where the final value is 0; blank where it is exactly 0)",
+            for i, row in zip(run.history["iteration"], distance)]
+    sheet.notes.append(Note(f"A{top}", f"{run_name[0].upper()}{run_name[1:]}: distance to the {target_name}, "
+                                       f"|value − {target_name}| / |{target_name}| (blank where exactly 0)",
                             "heading", span=len(names) + 1))
-    table = Table(f"A{top + 1}", [step, *names], rows, ["0"] + ["0.00E+00"] * len(names), id="distance")
+    table = Table(f"A{top + 1}", [step, *names], rows, ["0"] + ["0.00E+00"] * len(names), id=f"distance_{key}")
     sheet.tables.append(table)
     return table.rect.max_row + 3
 
@@ -189,6 +203,6 @@ def _contour(sheet: SheetSpec, cmp: Comparison, data: Dataset, header: list[str]
         SeriesSpec("closed-form optimum", mark("closed-form optimum", 1), mark("closed-form optimum", 2),
                    marker="x", marker_size=10, color="000000")]
     chart = ChartSpec("scatter", f"Loss surface over {names[0]} and {names[1]}: iso-{what} contours and the "
-                                 f"descent path{held}", "D42", series,
-                      x_title=names[0], y_title=names[1], width_cm=20.0, height_cm=12.0)
+                                 f"descent path{held}", "D23", series,
+                      x_title=names[0], y_title=names[1], width_cm=18.0, height_cm=10.0)
     return chart, contours.rect.max_row + 3
