@@ -21,7 +21,7 @@ from gdfit.report.cells import cell_value, typed_literal
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table
 from gdfit.report.ownership import OWNER_NAME
-from gdfit.report.present import cell_format, formula_format, present
+from gdfit.report.present import cell_format, expected_value, formula_format, present
 from gdfit.report.references import formula_text
 from gdfit.report.solver_model import solver_names
 
@@ -204,9 +204,11 @@ def _write_formula_cell(report: Report, sheet, spec: FormulaCell) -> None:
     else:
         rng = sheet.range((row, col))
         rng.formula = formula_text(report, spec.formula)
-    fmt = formula_format(spec.number_format)
-    if fmt:
-        rng.number_format = fmt
+    rows, cols = (spec.formula.rows, spec.formula.cols) if isinstance(spec.formula, ArrayFormula) else (1, 1)
+    for dj in range(cols):  # one call per run of equal formats down each column of the block
+        for first, last, fmt in _format_runs([formula_format(spec.number_format, expected_value(spec, di, dj))
+                                              for di in range(rows)]):
+            sheet.range((row + first, col + dj), (row + last, col + dj)).number_format = fmt
 
 
 def frozen_part(cell: str) -> str | None:

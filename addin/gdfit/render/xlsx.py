@@ -28,7 +28,7 @@ from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
-from gdfit.report.present import cell_format, formula_format, indented, numeric_column, present
+from gdfit.report.present import cell_format, expected_value, formula_format, indented, numeric_column, present
 from gdfit.report.references import formula_text
 from gdfit.report.solver_model import solver_names
 
@@ -254,13 +254,12 @@ def _write_note(ws: Worksheet, note: Note) -> None:
 def _write_formula_cell(report: Report, ws: Worksheet, spec: FormulaCell) -> None:
     row, col = parse_cell(spec.anchor)
     _write_value(report, ws, row, col, spec.formula)
-    fmt = formula_format(spec.number_format)
-    if fmt:
-        rows, cols = (spec.formula.rows, spec.formula.cols) \
-            if isinstance(spec.formula, ArrayFormula) else (1, 1)
-        for r in range(row, row + rows):
-            for c in range(col, col + cols):
-                ws.cell(row=r, column=c).number_format = fmt
+    rows, cols = (spec.formula.rows, spec.formula.cols) if isinstance(spec.formula, ArrayFormula) else (1, 1)
+    for di in range(rows):
+        for dj in range(cols):
+            fmt = formula_format(spec.number_format, expected_value(spec, di, dj))
+            if fmt:
+                ws.cell(row=row + di, column=col + dj).number_format = fmt
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:

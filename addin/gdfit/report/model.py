@@ -185,6 +185,9 @@ class FormulaCell:
     anchor: str
     formula: Formula | ArrayFormula
     number_format: str | None = None
+    # The values gdfit expects the formula to give (rows of the block), when it knows them: the
+    # number format is then chosen by their magnitude (``report.present``) rather than General.
+    expected: Sequence[Sequence[float | None]] | None = None
 
     @property
     def rect(self) -> Rect:

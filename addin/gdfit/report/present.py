@@ -32,6 +32,7 @@ from gdfit.report.model import (
     ChartSpec,
     ColumnRef,
     Formula,
+    FormulaCell,
     Note,
     PageSetup,
     Report,
@@ -42,7 +43,7 @@ from gdfit.report.model import (
 from gdfit.report.references import resolve
 
 __all__ = [
-    "present", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "indented",
+    "present", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "expected_value", "indented",
     "PRINTABLE_CM", "ROW_POINTS", "MAX_COLUMN_WIDTH", "HEADER_WRAP_WIDTH",
 ]
 
@@ -57,7 +58,7 @@ _PAGE_SAFETY = 0.92
 MAX_COLUMN_WIDTH = 40.0  # characters; longer text in a table wraps in its cell
 HEADER_WRAP_WIDTH = 16.0  # characters: a longer header wraps rather than widening its column
 _PADDING = 2.0  # characters between one column's widest value and the next column
-_MIN_SCALE = 40  # percent: below this a printed page is unreadable; more pages tall instead
+_MIN_SCALE = 25  # percent: one page wide down to this (the widest lesson sheets need 32%)
 _FIXED_DECIMALS = 10  # the most decimals a magnitude-chosen fixed format shows
 _GENERAL_DIGITS = 9  # significant digits a General number shows (ToolPak, Answer Report)
 _FIXED_DIGITS = 7  # at least this many significant digits where a builder asked for a fixed format
@@ -154,10 +155,21 @@ def numeric_column(table: Table, j: int) -> bool:
         for v in values)
 
 
-def formula_format(number_format: str | None) -> str | None:
-    """A formula cell's format: its value is not known here, so a fixed format (which would show
-    ``###`` for a large result) gives way to General, which adapts to the column."""
+def formula_format(number_format: str | None, expected: object = None) -> str | None:
+    """A formula cell's format. With the value gdfit expects it to give, chosen by its magnitude
+    (``display_format``); without, a fixed format (which would show ``###`` for a large result)
+    gives way to General, which adapts to the column."""
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool) and math.isfinite(expected):
+        return display_format(expected, number_format)
     return None if number_format and _is_fixed(number_format) else number_format
+
+
+def expected_value(cell: FormulaCell, di: int, dj: int) -> float | None:
+    """What ``cell.expected`` says the formula gives at offset ``(di, dj)`` of its block."""
+    rows = cell.expected
+    if rows is None or di >= len(rows) or dj >= len(rows[di]):
+        return None
+    return rows[di][dj]
 
 
 def indented(table: Table, i: int, j: int) -> bool:
@@ -190,7 +202,7 @@ def cell_format(table: Table, i: int, j: int) -> str | None:
 
 def _text_chars(text: str, bold: bool = False) -> float:
     longest = max((len(line) for line in str(text).splitlines()), default=0)
-    return longest * (1.1 if bold else 1.0)
+    return longest * (1.2 if bold else 1.0)  # bold DejaVu Sans (LibreOffice's Calibri stand-in) runs wide
 
 
 def _wrapped_lines(text: str, width_chars: float) -> int:
@@ -200,7 +212,7 @@ def _wrapped_lines(text: str, width_chars: float) -> int:
     return sum(max(len(textwrap.wrap(line, chars) or [""]), 1) for line in str(text).splitlines() or [""])
 
 
-_NOTE_SCALE = {"title": 1.35, "heading": 1.15, "body": 1.0, "warning": 1.1, "caption": 0.85}
+_NOTE_SCALE = {"title": 1.5, "heading": 1.3, "body": 1.0, "warning": 1.2, "caption": 0.85}  # bold and size
 
 
 def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]]:
@@ -223,11 +235,13 @@ def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]
                 need[left + j] = max(need.get(left + j, 0.0), width + _PADDING)
         for j, text in enumerate(t.header or ()):
             words = max((len(w) for w in str(text).split()), default=0)
-            header = min(_text_chars(text, bold=True), max(HEADER_WRAP_WIDTH, words * 1.1))
+            header = min(_text_chars(text, bold=True), max(HEADER_WRAP_WIDTH, words * 1.2))
             need[left + j] = max(need.get(left + j, 0.0), header + _PADDING)
-    for f in sheet.formulas:  # a live formula's result: room for a General number
-        for c in range(f.rect.min_col, f.rect.max_col + 1):
-            need[c] = max(need.get(c, 0.0), len(display_text(f.formula, None)) + _PADDING)
+    for f in sheet.formulas:  # a live formula's result: as expected, or room for a General number
+        for dj, c in enumerate(range(f.rect.min_col, f.rect.max_col + 1)):
+            texts = [display_text(v, formula_format(f.number_format, v)) for di in range(f.rect.shape[0])
+                     if (v := expected_value(f, di, dj)) is not None] or [display_text(f.formula, None)]
+            need[c] = max(need.get(c, 0.0), max(len(t) for t in texts) + _PADDING)
     widths = {c: min(max(w, DEFAULT_COLUMN_WIDTH), MAX_COLUMN_WIDTH) for c, w in need.items()}
     for letter, width in sheet.column_widths.items():  # a builder's width is a minimum
         c = col_index(letter)
@@ -236,7 +250,7 @@ def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]
         if t.header is None:
             continue
         top, left = parse_cell(t.anchor)
-        lines = max((_wrapped_lines(h, widths.get(left + j, DEFAULT_COLUMN_WIDTH) / 1.1 - 1)
+        lines = max((_wrapped_lines(h, widths.get(left + j, DEFAULT_COLUMN_WIDTH) / 1.2 - 1)
                      for j, h in enumerate(t.header)), default=1)
         if lines > 1:
             heights[top] = max(heights.get(top, 0.0), lines * ROW_POINTS)
@@ -251,6 +265,15 @@ def _columns_for(widths: dict[int, float], first: int, chars: float) -> int:
     """The last column a text of ``chars`` characters reaches from column ``first``."""
     col, covered = first, widths.get(first, DEFAULT_COLUMN_WIDTH)
     while covered < chars and col < 16384:
+        col += 1
+        covered += widths.get(col, DEFAULT_COLUMN_WIDTH)
+    return col
+
+
+def _columns_within(widths: dict[int, float], first: int, chars: float) -> int:
+    """The last column such that columns ``first..`` it are at most ``chars`` wide (at least ``first``)."""
+    col, covered = first, widths.get(first, DEFAULT_COLUMN_WIDTH)
+    while covered + widths.get(col + 1, DEFAULT_COLUMN_WIDTH) <= chars and col < 16384:
         col += 1
         covered += widths.get(col, DEFAULT_COLUMN_WIDTH)
     return col
@@ -283,7 +306,7 @@ def _lay_out_text(sheet: SheetSpec, widths: dict[int, float], heights: dict[int,
             continue
         # Wider than the printed page: wrap within the page width (or the span, if wider), the row
         # growing to hold the lines.
-        last = max(_columns_for(widths, col, room), col)
+        last = max(_columns_within(widths, col, room), col)
         blocking = [r.min_col for r in _blocks(sheet, widths, note)
                     if r.min_row <= row <= r.max_row and r.min_col > col]
         last = min([last] + [c - 1 for c in blocking])
@@ -510,10 +533,12 @@ def present_sheet(report: Report, sheet: SheetSpec) -> SheetSpec:
     the charts' references."""
     sheet = copy.deepcopy(sheet)
     widths, heights = _column_widths(sheet)
-    # Notes wrap at the width a landscape page prints at 100% (the widest a note needs to be).
-    page_chars = PRINTABLE_CM["landscape"][0] / _column_cm(100.0) * 100.0
+    # Notes wrap at the width of a portrait page at 100%, or of the tables and charts when wider: a
+    # title or a read-me line then never decides the page's width.
+    page_chars = PRINTABLE_CM["portrait"][0] / _column_cm(100.0) * 100.0
     used_by_blocks = _used(sheet, [], widths)
-    page_chars = max(page_chars * 0.6, min(page_chars, _width_of(widths, 1, used_by_blocks.max_col)))
+    # The sheet prints scaled to its tables' and charts' width anyway: notes may use all of it.
+    page_chars = max(page_chars, _width_of(widths, 1, used_by_blocks.max_col))
     reach = _lay_out_text(sheet, widths, heights, page_chars)
     sheet.column_widths = {col_letter(c): round(w, 1) for c, w in sorted(widths.items())}
     sheet.row_heights = {**heights, **sheet.row_heights}

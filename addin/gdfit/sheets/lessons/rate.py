@@ -67,8 +67,8 @@ def _curves(runs) -> list[list]:
 
 def _summary_rows(runs) -> list[list]:
     L, base = auto_rate()
-    rows = [["curvature bound L", L, None, None, None, ""], ["auto rate 1/L", base, 1.0, None, None, ""],
-            ["stable limit 2/L", 2.0 * base, 2.0, None, None, ""]]
+    rows = [["curvature bound L", L, None, None, None, None], ["auto rate 1/L", base, 1.0, None, None, None],
+            ["stable limit 2/L", 2.0 * base, 2.0, None, None, None]]
     for (label, factor), r in zip(RATE_RUNS, runs):
         how = "diverged" if r.diverged else "converged" if r.converged else f"stopped after {r.n_iter} steps"
         rows.append([label, factor * base, factor, r.n_iter, float(r.loss) if not r.diverged else None, how])

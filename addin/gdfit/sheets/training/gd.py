@@ -89,8 +89,9 @@ def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset, lesson_run: Fit
         sheet.notes.append(Note("D63", lesson_text, "body", span=12))
     # In column D, under the charts' columns: its long values (the data hash) then widen no
     # column that the history table uses, and the sheet prints larger.
-    # Beside the history: its long values (the data hash) then widen no column the tables use.
-    _manifest(sheet, fit, source, data, col=len(header) + 2, top=hist_top)
+    # Below everything, sharing no row with another table: its long values wrap in their cells,
+    # and a wrapped row is as tall for every table beside it.
+    _manifest(sheet, fit, source, data, col=1, top=below + 1)
     return sheet
 
 
@@ -161,8 +162,11 @@ def _contour(sheet: SheetSpec, cmp: Comparison, data: Dataset, header: list[str]
     loss = str(fit.options.get("loss", "mse"))
     scale = 1.0 / data.n if loss == "mse" else 1.0
     surface = profile_surface(data.X, data.y, pair, cmp.closed.params, fit_intercept=const, scale=scale)
-    eigen = np.linalg.eigvalsh(surface.hessian)
-    profiled = n_params == 2 or eigen[0] > 1e-9 * max(eigen[-1], 1e-300)
+    # Whether the profile is a bowl, in units-free terms: 1 - r² of the two parameters' profile
+    # (their Hessian scaled to a unit diagonal); 0 when the columns are collinear.
+    diagonal = np.sqrt(np.clip(np.diag(surface.hessian), 0.0, None))
+    profiled = n_params == 2 or bool(
+        diagonal.min() > 0 and np.linalg.eigvalsh(surface.hessian / np.outer(diagonal, diagonal))[0] > 1e-10)
     if not profiled:  # collinear columns: the profile is flat along a line; show the slice, and say so
         surface = slice_surface(data.X, data.y, pair, cmp.closed.params, fit_intercept=const, scale=scale)
     names = [header[4 + pair[0]], header[4 + pair[1]]]
