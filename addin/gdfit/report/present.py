@@ -359,6 +359,8 @@ def _page_setup(sheet: SheetSpec, widths: dict[int, float], heights: dict[int, f
     scale = max(_MIN_SCALE, min(100, math.floor(100 * page_w / width_cm))) if width_cm else 100
     repeat = _repeated_header(sheet)
     chart_rows = [span_cells(c.anchor, c.width_cm, c.height_cm, letters) for c in sheet.charts]
+    if repeat is not None and any(c.min_row <= repeat <= c.max_row for c in chart_rows):
+        repeat = None  # a repeated row prints the slice of a chart drawn over it on every page
     # The row above a table (its heading), its header and up to three data rows.
     keep = [(t.rect.min_row - 1, min(t.rect.max_row, t.first_data_row + 2)) for t in sheet.tables
             if t.header is not None and t.rect.min_row > 1]
@@ -366,7 +368,9 @@ def _page_setup(sheet: SheetSpec, widths: dict[int, float], heights: dict[int, f
     return PageSetup(landscape=landscape, fit_to_page=False, pages_tall=0,
                      print_area=f"A1:{col_letter(used.max_col)}{used.max_row}", scale=scale,
                      row_breaks=tuple(breaks),
-                     repeat_rows=f"{repeat}:{repeat}" if repeat and breaks and repeat <= breaks[0] else None)
+                     # Printed at the top of the pages after the one it first appears on (as
+                     # LibreOffice prints it); only when the table runs on past a break.
+                     repeat_rows=f"{repeat}:{repeat}" if repeat and breaks and repeat <= breaks[-1] else None)
 
 
 def _repeated_header(sheet: SheetSpec) -> int | None:

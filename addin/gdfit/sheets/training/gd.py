@@ -89,9 +89,9 @@ def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset, lesson_run: Fit
         sheet.notes.append(Note("D63", lesson_text, "body", span=12))
     # In column D, under the charts' columns: its long values (the data hash) then widen no
     # column that the history table uses, and the sheet prints larger.
-    # Below everything, sharing no row with another table: its long values wrap in their cells,
-    # and a wrapped row is as tall for every table beside it.
-    _manifest(sheet, fit, source, data, col=1, top=below + 1)
+    # Below everything and right of the tables' columns: its long values (the data hash, the
+    # options) wrap in their cells, and neither a wrapped row nor a wide column reaches a table.
+    _manifest(sheet, fit, source, data, col=len(header) + 2, top=below + 1)
     return sheet
 
 
