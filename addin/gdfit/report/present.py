@@ -398,8 +398,10 @@ def _row_breaks(last_row: int, heights: dict[int, float], page_cm: float, charts
         if end >= last_row:
             break
         for chart in charts:
-            if chart.min_row <= end < chart.max_row and chart.min_row > row:
-                end = chart.min_row - 1
+            # Break a row above the chart: the row over it (a heading) goes with it, and a chart
+            # anchored on the first row of a page can leave its top edge at the foot of the last.
+            if chart.min_row - 1 <= end < chart.max_row and chart.min_row - 1 > row:
+                end = chart.min_row - 2
         for first, last in keep:  # a table's heading, header and first rows stay together
             if first <= end < last and first > row:
                 end = first - 1
