@@ -205,10 +205,10 @@ def _text_chars(text: str, bold: bool = False) -> float:
     return longest * (1.2 if bold else 1.0)  # bold DejaVu Sans (LibreOffice's Calibri stand-in) runs wide
 
 
-def _wrapped_lines(text: str, width_chars: float) -> int:
-    # 80% of the width: fonts differ (Calibri in Excel, DejaVu Sans in LibreOffice without Carlito)
-    # and a line breaks at a word; a row a line too tall is better than a line cut off.
-    chars = max(int(width_chars * 0.8), 1)
+def _wrapped_lines(text: str, width_chars: float, fill: float = 0.8) -> int:
+    # ``fill`` of the width: fonts differ (Calibri in Excel, DejaVu Sans in LibreOffice without
+    # Carlito) and a line breaks at a word; a row a line too tall is better than a line cut off.
+    chars = max(int(width_chars * fill), 1)
     return sum(max(len(textwrap.wrap(line, chars) or [""]), 1) for line in str(text).splitlines() or [""])
 
 
@@ -329,7 +329,8 @@ def _lay_out_text(sheet: SheetSpec, widths: dict[int, float], heights: dict[int,
                 if right is None and t.header is None:
                     reach.append(Rect(first + i, left + j, first + i, _columns_for(widths, left + j, chars)))
                 elif chars > width - 1:
-                    lines = _wrapped_lines(value, width - 1)
+                    # Body text in a cell as wide as it: nine tenths of a line is safe there.
+                    lines = _wrapped_lines(value, width - 1, fill=0.9)
                     heights[first + i] = max(heights.get(first + i, 0.0), lines * ROW_POINTS)
                     t.wrap = True
     return reach
