@@ -245,13 +245,15 @@ class FakeExcel:
             "formula": (None, setter("formula")), "formula_array": (None, setter("formulaArray")),
             "number_format": (None, setter("numberFormat")),
             "column_width": (None, setter("columnWidth")), "color": (None, setter("fill")),
+            "row_height": (None, setter("rowHeight")), "wrap_text": (None, setter("wrapText")),
             "font": (lambda: self._font(state.name, where), None),
             "borders": (lambda: self._borders(state.name, where), None),
             "address": (lambda: "$" + where.replace(":", ":$"), None),
             "sheet": (lambda: self._sheet(state), None),
             "current_region": (region, None),
             "last_cell": (lambda: self._range(state, (rect.max_row, rect.max_col)), None)},
-            methods={"options": lambda *a, **k: self._range(state, c1, c2, k.get("ndim"))})
+            methods={"options": lambda *a, **k: self._range(state, c1, c2, k.get("ndim")),
+                     "merge": lambda across=False: self.log("merge", state.name, where)})
 
     def _font(self, sheet: str, where: str):
         return self._once(("font", sheet, where), lambda: self._make_font(sheet, where))

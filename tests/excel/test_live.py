@@ -56,7 +56,8 @@ def test_formulas_are_live_with_plain_function_names_and_arrays_span_their_block
     assert ("formula", "Data", "H12", "=T.DIST.2T(2.5,6)") in book.actions()  # no _xlfn. live
     assert book.of("formulaArray", "Data") == [
         ("formulaArray", "Data", "H6:I10", "=LINEST('Data'!$B$4:$B$11,'Data'!$A$4:$A$11,TRUE,TRUE)")]
-    assert ("numberFormat", "Data", "H3", "0.000000") in book.actions()
+    # A live formula's result is unknown when it is drawn: General (never ###), as render.xlsx does.
+    assert not [a for a in book.actions() if a[:3] == ("numberFormat", "Data", "H3")]
 
 
 def test_notes_are_styled_like_the_file_renderer(drawn):
@@ -70,7 +71,9 @@ def test_notes_are_styled_like_the_file_renderer(drawn):
 
 def test_column_widths_and_frozen_header(drawn):
     book, _, _ = drawn
-    assert ("columnWidth", "Data", "H:H", 12) in book.actions()
+    # The sample asks for 12; report.present widens it to what a live formula's result needs.
+    widths = [a[3] for a in book.actions() if a[:3] == ("columnWidth", "Data", "H:H")]
+    assert len(widths) == 1 and widths[0] >= 12
     assert book.of("freeze", "History") == [("freeze", "History", "1:1")]
 
 

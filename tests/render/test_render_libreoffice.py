@@ -37,7 +37,12 @@ def rendered(tmp_path_factory):
         os.makedirs(keep, exist_ok=True)
         subprocess.run(["pdftoppm", "-png", "-r", str(DPI), str(pdf), f"{keep}/page"], check=True)
     pages = [_read_ppm(p) for p in sorted(tmp.glob("page-*.ppm"))]
-    return report, fit, pages, recalc
+    # Sheets print one page wide and as many pages tall as their row breaks make (report.present):
+    # each sheet's first page, in sheet order.
+    wb = openpyxl.load_workbook(src)
+    counts = [len(wb[s.name].row_breaks.brk) + 1 for s in report.sheets]
+    firsts = [sum(counts[:k]) for k in range(len(counts))]
+    return report, fit, pages, recalc, firsts, sum(counts)
 
 
 def _pixels_near(page, hex_color, tol=40):
@@ -46,13 +51,13 @@ def _pixels_near(page, hex_color, tol=40):
 
 
 def _page(rendered, sheet_name):
-    report, _, pages, _ = rendered
-    return pages[[s.name for s in report.sheets].index(sheet_name)]
+    report, _, pages, _, firsts, _ = rendered
+    return pages[firsts[[s.name for s in report.sheets].index(sheet_name)]]
 
 
-def test_one_page_per_sheet_none_blank(rendered):
-    report, _, pages, _ = rendered
-    assert len(pages) == len(report.sheets)  # fit-to-page: no sheet or chart cut across pages
+def test_one_page_wide_per_sheet_none_blank(rendered):
+    report, _, pages, _, _, expected = rendered
+    assert len(pages) == expected  # one page wide: no sheet runs onto a second column of pages
     for page in pages:
         assert (page.min(axis=2) < 200).mean() > 0.002  # some ink on every page
 

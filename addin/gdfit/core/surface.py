@@ -19,7 +19,7 @@ import numpy as np
 
 from gdfit.core.data import design
 
-__all__ = ["QuadraticSurface", "contour_lines", "choose_levels", "slice_surface"]
+__all__ = ["QuadraticSurface", "contour_lines", "choose_levels", "slice_surface", "profile_surface"]
 
 
 @dataclass(frozen=True)
@@ -158,3 +158,28 @@ def slice_surface(X: np.ndarray, y: np.ndarray, params: tuple[int, int], optimum
     f_min = float(scale * (residuals @ residuals))
     hessian = 2.0 * scale * (columns.T @ columns)
     return QuadraticSurface(hessian, np.asarray(optimum_params, dtype=float)[list(params)], f_min)
+
+
+def profile_surface(X: np.ndarray, y: np.ndarray, params: tuple[int, int], optimum_params: np.ndarray,
+                    *, fit_intercept: bool = True, scale: float = 1.0) -> QuadraticSurface:
+    """``scale * SSE`` over two parameters, the others at their best values for each point.
+
+    The profile of the quadratic: its Hessian is the Schur complement of the other parameters'
+    block. Any parameter vector's loss is at least the profile at its two coordinates, so a
+    descent path projected onto these contours is drawn against the best the other parameters
+    could do there (a slice through the optimum would cut across a projected path). With only two
+    parameters the profile is the surface itself.
+    """
+    A = design(np.asarray(X, dtype=float), fit_intercept)
+    theta = np.asarray(optimum_params, dtype=float)
+    residuals = np.asarray(y, dtype=float) - A @ theta
+    f_min = float(scale * (residuals @ residuals))
+    full = 2.0 * scale * (A.T @ A)
+    keep = list(params)
+    rest = [j for j in range(A.shape[1]) if j not in keep]
+    hessian = full[np.ix_(keep, keep)]
+    if rest:
+        cross = full[np.ix_(keep, rest)]
+        hessian = hessian - cross @ np.linalg.pinv(full[np.ix_(rest, rest)]) @ cross.T
+        hessian = (hessian + hessian.T) / 2  # symmetric to rounding, as QuadraticSurface requires
+    return QuadraticSurface(hessian, theta[keep], f_min)

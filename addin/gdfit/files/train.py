@@ -27,7 +27,7 @@ from gdfit.report.ownership import sheet_names_for, unique_table_names
 from gdfit.report.references import renamed, resolve
 from gdfit.sheets.training.logistic import logistic_report
 from gdfit.sheets.training.report import training_report
-from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
+from gdfit.sheets.training.source import DataSource, adjacent_block
 
 __all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings", "MODELS"]
 
@@ -140,8 +140,7 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     if model == "logistic":
         return _train_logistic(wb, source_path, target, loaded, lost, const, fit_options)
     data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
-    cmp = compare_dataset(data, const=const, solver_options={"start": lesson_start(loaded.X.shape[1], const)},
-                          **fit_options)
+    cmp = compare_dataset(data, const=const, **fit_options)  # Solver from zeros, as Excel's from blank cells
     read = list(loaded.X.index)
     left_out = tuple(r - read[0] for r in sorted(set(range(read[0], read[-1] + 1)) - set(read)))
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)),

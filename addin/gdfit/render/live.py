@@ -22,6 +22,7 @@ from gdfit.report.cells import cell_value, typed_literal
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, Note, Report, SheetSpec, Table
 from gdfit.report.ownership import OWNER_NAME
+from gdfit.report.present import cell_format, expected_value, formula_format, present
 from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
@@ -65,6 +66,7 @@ def render_book(report: Report, book, *, replace_owned: bool = True,
     LiveResult
     """
     validate(report)
+    report = present(report)  # widths, formats by magnitude, wrapping, pages: as render.xlsx draws them
     planned = plan(report, book, replace_owned)
     com = uses_com(book) if com is None else com
     swap = SheetSwap(book)
@@ -93,6 +95,8 @@ def _draw_sheet(report: Report, spec: SheetSpec, sheet, com: bool) -> list[str]:
         _write_formula_cell(report, sheet, cell)
     for letter, width in spec.column_widths.items():  # before charts: they sit on the columns
         sheet.range(f"{letter}:{letter}").column_width = width
+    for row, height in spec.row_heights.items():  # wrapped headers and notes
+        sheet.range((row, 1)).row_height = height
     left_out = [text for chart in spec.charts
                 for text in draw_chart(report, sheet, chart, com=com)]
     names = {OWNER_NAME: '"gdfit"'}
@@ -134,10 +138,19 @@ def _write_table(report: Report, sheet, table: Table) -> None:
         grid.append([_live_value(report, v) for v in row] + [None] * (width - len(row)))
     if grid:
         sheet.range((top, left)).value = grid
-    first, last = table.first_data_row, table.rect.max_row
-    for j, fmt in enumerate(table.number_formats):
-        if fmt and table.rows:
-            sheet.range((first, left + j), (last, left + j)).number_format = fmt
+    if table.header is not None:
+        header.wrap_text = True  # a long header wraps (report.present sized its row)
+    first = table.first_data_row
+    for j in range(width):  # formats by magnitude, one call per run of equal formats down a column
+        runs = _format_runs([cell_format(table, i, j) if j < len(row) else None
+                             for i, row in enumerate(table.rows)])
+        for start, stop, fmt in runs:
+            sheet.range((first + start, left + j), (first + stop, left + j)).number_format = fmt
+    if table.wrap:
+        for i, row in enumerate(table.rows):
+            for j, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.range((first + i, left + j)).wrap_text = True
     for i, row in enumerate(table.rows):
         for j, value in enumerate(row):
             if isinstance(value, ArrayFormula):
@@ -146,6 +159,19 @@ def _write_table(report: Report, sheet, table: Table) -> None:
     if table.name:
         sheet.tables.add(source=sheet.range(a1_range(table.rect)), name=table.name,
                          table_style_name=table.style or "")
+
+
+def _format_runs(formats: list[str | None]) -> list[tuple[int, int, str]]:
+    """``(first, last, format)`` for each run of equal, set formats in ``formats``."""
+    runs: list[tuple[int, int, str]] = []
+    for i, fmt in enumerate(formats):
+        if not fmt:
+            continue
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == fmt:
+            runs[-1] = (runs[-1][0], i, fmt)
+        else:
+            runs.append((i, i, fmt))
+    return runs
 
 
 def _array(report: Report, sheet, rect: Rect, formula: ArrayFormula):
@@ -167,6 +193,12 @@ def _write_note(sheet, note: Note) -> None:
         rng.font.color = color
     if fill:
         rng.color = fill
+    if note.wrap:  # merged over its span and wrapped, as render.xlsx draws it
+        row, col = parse_cell(note.anchor)
+        block = sheet.range((row, col), (row, col + note.span - 1))
+        if note.span > 1:
+            block.merge()
+        block.wrap_text = True
 
 
 def _write_formula_cell(report: Report, sheet, spec: FormulaCell) -> None:
@@ -176,8 +208,11 @@ def _write_formula_cell(report: Report, sheet, spec: FormulaCell) -> None:
     else:
         rng = sheet.range((row, col))
         rng.formula = formula_text(report, spec.formula)
-    if spec.number_format:
-        rng.number_format = spec.number_format
+    rows, cols = (spec.formula.rows, spec.formula.cols) if isinstance(spec.formula, ArrayFormula) else (1, 1)
+    for dj in range(cols):  # one call per run of equal formats down each column of the block
+        for first, last, fmt in _format_runs([formula_format(spec.number_format, expected_value(spec, di, dj))
+                                              for di in range(rows)]):
+            sheet.range((row + first, col + dj), (row + last, col + dj)).number_format = fmt
 
 
 def frozen_part(cell: str) -> str | None:
@@ -207,10 +242,20 @@ def _freeze(sheet, cell: str, com: bool) -> None:
 
 
 def _page_setup(sheet, spec: SheetSpec) -> None:
-    """Windows Excel only: landscape, fit to one page wide (and ``pages_tall`` tall)."""
+    """Windows Excel only: orientation, and one page wide at ``page.scale`` (report.present) with
+    its breaks, repeated header row and print area; or fit to pages as an older report asks."""
     setup = sheet.api.PageSetup
-    setup.Orientation = 2 if spec.page.landscape else 1  # xlLandscape / xlPortrait
-    if spec.page.fit_to_page:
+    page = spec.page
+    setup.Orientation = 2 if page.landscape else 1  # xlLandscape / xlPortrait
+    if page.fit_to_page:
         setup.Zoom = False
         setup.FitToPagesWide = 1
-        setup.FitToPagesTall = spec.page.pages_tall or False
+        setup.FitToPagesTall = page.pages_tall or False
+    elif page.scale is not None:
+        setup.Zoom = page.scale
+    if page.print_area:
+        setup.PrintArea = page.print_area
+    if page.repeat_rows:
+        setup.PrintTitleRows = "$" + page.repeat_rows.replace(":", ":$")
+    for row in page.row_breaks:
+        sheet.api.HPageBreaks.Add(Before=sheet.api.Range(f"A{row + 1}"))

@@ -13,9 +13,11 @@ import uuid
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table as XLTable
 from openpyxl.worksheet.table import TableStyleInfo
@@ -26,6 +28,7 @@ from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
+from gdfit.report.present import cell_format, expected_value, formula_format, indented, numeric_column, present
 from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
@@ -43,6 +46,11 @@ _NOTE_STYLE = {
                 PatternFill("solid", fgColor="FFC7CE")),
     "caption": (Font(name=_FONT, italic=True, size=9, color="595959"), None),
 }
+
+_HEADER_TEXT = Alignment(wrap_text=True, vertical="bottom")
+_HEADER_NUMERIC = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_INDENT = Alignment(indent=1)
 
 # Excel shows a boolean as TRUE/FALSE by itself; LibreOffice shows 0/1 unless the format says so.
 _BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'
@@ -99,6 +107,7 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
     openpyxl.Workbook
     """
     validate(report)
+    report = present(report)
     if workbook is None:
         wb = Workbook()
         wb.remove(wb.active)  # the default empty "Sheet"
@@ -175,6 +184,8 @@ def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet) -> None:
         ws.add_chart(build_chart(report, chart), chart.anchor)
     for letter, width in spec.column_widths.items():
         ws.column_dimensions[letter].width = width
+    for row, height in spec.row_heights.items():
+        ws.row_dimensions[row].height = height
     if spec.freeze:
         ws.freeze_panes = spec.freeze
     if spec.page:
@@ -190,12 +201,18 @@ def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
         for j, text in enumerate(table.header):
             cell = _write_value(report, ws, top, left + j, text)
             cell.font, cell.border = _HEADER_FONT, _HEADER_BORDER
-    formats = list(table.number_formats)
+            # A long header wraps; over numbers it sits to the right, above them.
+            cell.alignment = _HEADER_NUMERIC if numeric_column(table, j) else _HEADER_TEXT
     for i, row in enumerate(table.rows):
         for j, value in enumerate(row):
             cell = _write_value(report, ws, table.first_data_row + i, left + j, value)
-            if j < len(formats) and formats[j]:
-                cell.number_format = formats[j]
+            fmt = cell_format(table, i, j)
+            if fmt:
+                cell.number_format = fmt
+            if table.wrap and isinstance(value, str):
+                cell.alignment = _WRAP
+            elif indented(table, i, j):
+                cell.alignment = _INDENT
     if table.name:
         xl = XLTable(displayName=table.name, ref=a1_range(table.rect))
         if table.style:
@@ -230,22 +247,34 @@ def _write_note(ws: Worksheet, note: Note) -> None:
     cell.font = font
     if fill is not None:
         cell.fill = fill
+    if note.wrap and note.span > 1:
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + note.span - 1)
+    if note.wrap:
+        cell.alignment = _WRAP
 
 
 def _write_formula_cell(report: Report, ws: Worksheet, spec: FormulaCell) -> None:
     row, col = parse_cell(spec.anchor)
     _write_value(report, ws, row, col, spec.formula)
-    if spec.number_format:
-        rows, cols = (spec.formula.rows, spec.formula.cols) \
-            if isinstance(spec.formula, ArrayFormula) else (1, 1)
-        for r in range(row, row + rows):
-            for c in range(col, col + cols):
-                ws.cell(row=r, column=c).number_format = spec.number_format
+    rows, cols = (spec.formula.rows, spec.formula.cols) if isinstance(spec.formula, ArrayFormula) else (1, 1)
+    for di in range(rows):
+        for dj in range(cols):
+            fmt = formula_format(spec.number_format, expected_value(spec, di, dj))
+            if fmt:
+                ws.cell(row=row + di, column=col + dj).number_format = fmt
 
 
 def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     page = spec.page
+    # Excel's own default margins (openpyxl's are wider), which report.present's page sizes assume.
+    ws.page_margins = PageMargins(left=0.7, right=0.7, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
+    if page.scale is not None and not page.fit_to_page:
+        ws.page_setup.scale = page.scale
+    for row in page.row_breaks:
+        ws.row_breaks.append(Break(id=row))
+    if page.repeat_rows:
+        ws.print_title_rows = page.repeat_rows
     if page.fit_to_page:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_setup.fitToWidth = 1

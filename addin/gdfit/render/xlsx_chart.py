@@ -36,6 +36,8 @@ def build_chart(report: Report, spec: ChartSpec) -> ScatterChart | LineChart:
     for s, color in zip(spec.series, series_colors(spec)):
         chart.series.append(_series(report, spec, s, color))
     _axis(chart.x_axis, spec.x_title, spec.x_log, spec.x_min, spec.x_max, spec.x_number_format)
+    if spec.x_major_unit is not None:
+        chart.x_axis.majorUnit = spec.x_major_unit
     _axis(chart.y_axis, spec.y_title, spec.y_log, spec.y_min, spec.y_max, spec.y_number_format)
     chart.x_axis.axPos = "b"
     chart.x_axis.majorGridlines = None  # horizontal gridlines only, as Excel's own scatter

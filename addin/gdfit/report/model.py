@@ -118,6 +118,7 @@ class Table:
     name: str | None = None
     id: str | None = None
     style: str | None = "TableStyleLight9"
+    wrap: bool = False  # text cells wrap within their column (long texts; set by report.present)
 
     @property
     def width(self) -> int:
@@ -174,6 +175,7 @@ class Note:
     text: str
     style: NoteStyle = "body"
     span: int = 1
+    wrap: bool = False  # merged over its span and wrapped (the row is made tall enough)
 
 
 @dataclass
@@ -183,6 +185,9 @@ class FormulaCell:
     anchor: str
     formula: Formula | ArrayFormula
     number_format: str | None = None
+    # The values gdfit expects the formula to give (rows of the block), when it knows them: the
+    # number format is then chosen by their magnitude (``report.present``) rather than General.
+    expected: Sequence[Sequence[float | None]] | None = None
 
     @property
     def rect(self) -> Rect:
@@ -228,6 +233,7 @@ class ChartSpec:
     y_max: float | None = None
     x_number_format: str | None = None
     y_number_format: str | None = None
+    x_major_unit: float | None = None  # tick spacing (whole iterations on an iteration axis)
     # Blank cells break a line: one series can then draw several closed contour curves.
     blanks: Literal["gap", "zero", "span"] = "gap"
 
@@ -240,6 +246,9 @@ class PageSetup:
     fit_to_page: bool = True
     pages_tall: int = 1  # with fit_to_page: 0 lets a long sheet run on over as many pages as it needs
     print_area: str | None = None  # e.g. "A1:N66": what a printout or PDF shows of the sheet
+    scale: int | None = None  # percent, instead of fit_to_page: one page wide, as many tall as needed
+    row_breaks: tuple[int, ...] = ()  # rows after which a new page starts (above a chart, not through it)
+    repeat_rows: str | None = None  # e.g. "68:68": printed at the top of every page
 
 
 @dataclass
@@ -254,6 +263,7 @@ class SheetSpec:
     column_widths: dict[str, float] = field(default_factory=dict)
     freeze: str | None = None
     page: PageSetup | None = None
+    row_heights: dict[int, float] = field(default_factory=dict)  # points, by 1-based row
     solver: "SolverModel | None" = None  # gdfit.report.solver_model: a ready Excel Solver model
 
 

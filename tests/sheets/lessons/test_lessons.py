@@ -95,14 +95,14 @@ def test_learning_rate_runs_and_limits(built):
     slope = runs[2].history["ad_spend"].to_numpy()
     assert (np.diff(np.sign(slope[1:6] - runs[1].coef[0])) != 0).all()  # too large: it zigzags
     wb = openpyxl.load_workbook(built / "a" / "learning_rate.xlsx")
-    assert wb.sheetnames == ["Read me", "Data", "Runs", "Sweep", "History"]
+    assert wb.sheetnames == ["Read me", "Data", "Runs", "Sweep", "Iterations"]  # Excel reserves "History"
     rates = {r[0]: r[1] for r in _table(wb["Runs"], "rate_table")[1:]}
     assert rates["auto rate 1/L"] == pytest.approx(1 / runs[0].lipschitz)
     assert rates["stable limit 2/L"] == pytest.approx(runs[0].stable_limit)
     assert rates[RATE_RUNS[-1][0]] > rates["stable limit 2/L"]
     charts = wb["Runs"]._charts
     assert len(charts) == 2 and all(len(c.series) == 4 for c in charts)
-    assert all("'History'!" in f for c in charts for pair in _series_refs(c) for f in pair)
+    assert all("'Iterations'!" in f for c in charts for pair in _series_refs(c) for f in pair)
     assert charts[0].y_axis.scaling.logBase == 10
     sweep = wb["Sweep"]._charts[0]
     assert sweep.x_axis.scaling.logBase == 10 and sweep.y_axis.scaling.logBase == 10

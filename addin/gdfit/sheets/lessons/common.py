@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from gdfit.datasets import ad_spend
-from gdfit.report.a1 import col_letter
-from gdfit.report.layout import auto_widths
 from gdfit.report.model import ColumnRef, Note, PageSetup, SheetSpec
 from gdfit.sheets.data import data_sheet
 from gdfit.sheets.manifest import add_manifest
@@ -32,25 +30,8 @@ def readme_sheet(title: str, lines: Sequence[str]) -> SheetSpec:
 
 
 def finish_sheet(sheet: SheetSpec) -> SheetSpec:
-    """Widen the table columns (right of the charts, which keep columns A-K at the default width)
-    to show every value, and print everything drawn (one page wide)."""
-    sheet.column_widths.update(auto_widths(sheet))
-    last_row, last_col = 1, 10  # a 16 cm chart in column A reaches about column J
-    for t in sheet.tables:
-        last_row, last_col = max(last_row, t.rect.max_row), max(last_col, t.rect.max_col)
-    for c in sheet.charts:
-        last_row = max(last_row, int(c.anchor[1:]) + CHART_ROWS)
-    for f in sheet.formulas:
-        last_row = max(last_row, f.rect.max_row)
-    for n in sheet.notes:
-        last_row = max(last_row, int(n.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
-    if sheet.charts and last_row > 60:
-        # A printout of a sheet with charts is the charts and the top of its tables, on one page;
-        # hundreds of path or history rows are for reading on screen.
-        last_row = max(int(c.anchor[1:]) + CHART_ROWS for c in sheet.charts)
-        last_row += max(0, round(sum(c.height_cm for c in sheet.charts) / 0.53) - len(sheet.charts) * CHART_ROWS)
-    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}",
-                           pages_tall=1 if last_row <= 60 else 0)
+    """``sheet`` as it is: column widths, number formats and the page (everything drawn, one page
+    wide) are set for every sheet by ``gdfit.report.present`` when the report is drawn."""
     return sheet
 
 

@@ -63,11 +63,10 @@ def _cost_sheet(frame) -> SheetSpec:
     return sheet
 
 
-def _history_rows(raw, scaled) -> list[list]:
-    hr, hs = raw.history, scaled.history
-    scaled_loss = dict(zip(hs["iteration"], hs["loss"]))  # the raw run is thinned: match by iteration
-    return [[int(i), float(loss), float(scaled_loss[i]) if i in scaled_loss else None]
-            for i, loss in zip(hr["iteration"], hr["loss"])]
+def _history_rows(run) -> list[list]:
+    # Each run keeps its own iterations: the raw run's history is thinned, the scaled run's is two
+    # rows (0 and 1), and pairing them by iteration would lose the scaled run's landing step.
+    return [[int(i), float(loss)] for i, loss in zip(run.history["iteration"], run.history["loss"])]
 
 
 def _gd_sheet(fits) -> SheetSpec:
@@ -81,12 +80,14 @@ def _gd_sheet(fits) -> SheetSpec:
     sheet.tables.append(Table("L4", ["fit", "intercept ($)", "slope ($ per sqft)", "iterations", "converged"],
                               rows, [None, DOLLARS, "0.00", "0", None],
                               name="house_fits", id="fits"))
-    sheet.tables.append(Table("L12", ["iteration", "MSE raw sqft", "MSE scaled sqft"], _history_rows(raw, scaled),
-                              ["0", MSE_FORMAT, MSE_FORMAT], name="house_history", id="history"))
-    h = ref("GD", "history")
+    sheet.tables.append(Table("L12", ["iteration", "MSE raw sqft"], _history_rows(raw),
+                              ["0", MSE_FORMAT], name="house_history", id="history"))
+    sheet.tables.append(Table("T12", ["iteration", "MSE scaled sqft"], _history_rows(scaled),
+                              ["0", MSE_FORMAT], name="house_scaled_history", id="scaled_history"))
+    h, hs = ref("GD", "history"), ref("GD", "scaled_history")
     sheet.charts.append(ChartSpec("scatter", "MSE by iteration: raw sqft crawls, scaled sqft lands at once", "A3", [
         SeriesSpec("raw sqft", h("iteration"), h("MSE raw sqft"), style="line"),
-        SeriesSpec("scaled sqft", h("iteration"), h("MSE scaled sqft"), style="markers+line", marker_size=6)],
+        SeriesSpec("scaled sqft", hs("iteration"), hs("MSE scaled sqft"), style="markers+line", marker_size=6)],
         x_title="iteration", y_title="MSE ($², log scale)", y_log=True))
     d = {"x": ColumnRef("Data", "Houses", "sqft"), "y": ColumnRef("Data", "Houses", "price")}
     lines = [[x, float(closed.intercept + closed.coef[0] * x), float(raw.intercept + raw.coef[0] * x)]

@@ -8,7 +8,7 @@ import numpy as np
 
 from gdfit.core.descent.fit import fit
 from gdfit.datasets import ad_spend
-from gdfit.report.model import ChartSpec, Note, Report, SeriesSpec, SheetSpec, Table
+from gdfit.report.model import ChartSpec, ColumnRef, Note, Report, SeriesSpec, SheetSpec, Table
 
 from .common import CHART_ROWS, NUMBER, ad_spend_data, finish_sheet, readme_sheet, ref, with_manifest
 
@@ -67,12 +67,35 @@ def _curves(runs) -> list[list]:
 
 def _summary_rows(runs) -> list[list]:
     L, base = auto_rate()
-    rows = [["curvature bound L", L, None, None, None, ""], ["auto rate 1/L", base, 1.0, None, None, ""],
-            ["stable limit 2/L", 2.0 * base, 2.0, None, None, ""]]
+    rows = [["curvature bound L", L, None, None, None, None], ["auto rate 1/L", base, 1.0, None, None, None],
+            ["stable limit 2/L", 2.0 * base, 2.0, None, None, None]]
     for (label, factor), r in zip(RATE_RUNS, runs):
         how = "diverged" if r.diverged else "converged" if r.converged else f"stopped after {r.n_iter} steps"
         rows.append([label, factor * base, factor, r.n_iter, float(r.loss) if not r.diverged else None, how])
     return rows
+
+
+CURVES_SHEET = "Iterations"  # not "History": Excel reserves that sheet name (its UI refuses it)
+LOSS_AXIS, SLOPE_AXIS = (0.1, 1e4), (-0.1, 0.3)
+
+
+def _within(curves: Table, label: str, column: str, axis: tuple[float, float]) -> SeriesSpec:
+    """A run's series up to its last point inside the chart's axis range: a diverging run's
+    points beyond the axis would be drawn as lines through the whole plot (a wall of bars)."""
+    j = curves.column_index(column)
+    values = [row[j] for row in curves.rows]
+    last = -1
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if not axis[0] <= v <= axis[1]:
+            break
+        last = i
+    name = label if last == len(values) - 1 or values[last + 1] is None else f"{label} (until it leaves the chart)"
+    if last < 0:
+        last = 0
+    c = lambda col: ColumnRef(CURVES_SHEET, "curves", col, rows=(0, last))  # noqa: E731
+    return SeriesSpec(name, c("iteration"), c(column), style="markers+line", marker_size=3)
 
 
 def learning_rate_report() -> Report:
@@ -86,20 +109,19 @@ def learning_rate_report() -> Report:
     sheet.tables.append(Table("L4", ["rate", "value", "× 1/L", "iterations", "final MSE", "how it stopped"],
                               _summary_rows(runs), [None, "0.0000", "0.00", "0", NUMBER, None],
                               name="rate_table", id="rates"))
-    history = SheetSpec("History", notes=[Note("A1", "Loss and slope at each iteration (blank after a run "
+    history = SheetSpec(CURVES_SHEET, notes=[Note("A1", "Loss and slope at each iteration (blank after a run "
                                                      "stopped)", "heading", span=8)])
     history.tables.append(Table("A3", header, _curves(runs), ["0"] + ["0.000E+00"] * 4 + [NUMBER] * 4,
                               name="rate_curves", id="curves"))
-    c = ref("History", "curves")
+    curves = history.tables[0]
     sheet.charts += [
         ChartSpec("scatter", "MSE by iteration for four learning rates (log scale)", "A3",
-                  [SeriesSpec(x, c("iteration"), c(f"loss: {x}"), style="markers+line", marker_size=3)
-                   for x in labels], x_title="iteration", y_title="MSE (log scale)", y_log=True,
-                  y_min=0.1, y_max=1e4),
+                  [_within(curves, x, f"loss: {x}", LOSS_AXIS) for x in labels],
+                  x_title="iteration", y_title="MSE (log scale)", y_log=True, y_min=LOSS_AXIS[0], y_max=LOSS_AXIS[1]),
         ChartSpec("scatter", "The slope by iteration: creeping, landing, zigzagging, exploding", f"A{3 + CHART_ROWS}",
-                  [SeriesSpec(x, c("iteration"), c(f"slope: {x}"), style="markers+line", marker_size=3)
-                   for x in labels], x_title="iteration", y_title="slope (sales per $1k of ad spend)",
-                  y_min=-0.1, y_max=0.3)]
+                  [_within(curves, x, f"slope: {x}", SLOPE_AXIS) for x in labels],
+                  x_title="iteration", y_title="slope (sales per $1k of ad spend)",
+                  y_min=SLOPE_AXIS[0], y_max=SLOPE_AXIS[1])]
     sweep = SheetSpec("Sweep", notes=[Note("A1", f"MSE after {SWEEP_STEPS} steps against the learning rate",
                                            "title", span=8)])
     sweep.tables.append(Table("L3", ["learning rate", "× 1/L", f"MSE after {SWEEP_STEPS} steps", "diverged"],
@@ -128,5 +150,5 @@ _README = [
     "Beyond 2/L (2.5/L): the jumps grow; gdfit stops early, reports diverged, and keeps the history it had.",
     "The Sweep sheet trains for 20 steps at 25 rates: too small is slow, a wide middle is fine, past 2/L the MSE "
     "shoots up (blank where gdfit stopped the run as diverged).",
-    "The History sheet holds the numbers the Runs charts draw.",
+    f"The {CURVES_SHEET} sheet holds the numbers the Runs charts draw.",
 ]

@@ -98,9 +98,10 @@ def _linest_block(sheet: SheetSpec, cmp: Comparison, source: DataSource, refs: M
     sheet.tables.append(heads)
     text = f"=LINEST({{y}},{{X}},{str(const).upper()},TRUE)"
     linest = data_formula(text, refs)
+    block: list[list[CellValue]] = [[None if v != v else float(v) for v in row] for row in cmp.linest]
+    # gdfit's own block is what LINEST gives: its numbers choose the live block's formats.
     sheet.formulas.append(FormulaCell(cell_a1(heads.first_data_row, heads.rect.min_col),
-                                      ArrayFormula(text, 5, k + 1, linest.refs), NUMBER))
+                                      ArrayFormula(text, 5, k + 1, linest.refs), NUMBER, expected=block))
     right = k + 3  # one blank column, then gdfit's block
     sheet.notes.append(Note(cell_a1(top - 1, right), "gdfit.linest(), the same block", "heading", span=4))
-    block: list[list[CellValue]] = [[None if v != v else float(v) for v in row] for row in cmp.linest]
     sheet.tables.append(Table(cell_a1(top, right), header, block, [NUMBER] * (k + 1), id="linest_gdfit"))

@@ -7,9 +7,8 @@ import numpy as np
 from gdfit.core.compare import Comparison
 from gdfit.core.data import Dataset
 from gdfit.core.descent.fit import FitResult
-from gdfit.core.surface import choose_levels, contour_lines, slice_surface
-from gdfit.report.a1 import cell_a1, col_letter
-from gdfit.report.layout import contour_rows, footprints
+from gdfit.core.surface import choose_levels, contour_lines, profile_surface, slice_surface
+from gdfit.report.layout import contour_rows
 from gdfit.report.model import CellRef, CellValue, ChartSpec, ColumnRef, Note, PageSetup, SeriesSpec, SheetSpec, Table
 from gdfit.sheets.manifest import add_manifest
 from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names, pieces
@@ -17,7 +16,7 @@ from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names, pi
 __all__ = ["gd_sheet", "print_charts_only", "GD_TABLES_ROW"]
 
 SHEET = "GD"
-GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-65)
+GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-61)
 
 
 def _options_rows(fit: FitResult) -> list[list[CellValue]]:
@@ -31,8 +30,13 @@ def _options_rows(fit: FitResult) -> list[list[CellValue]]:
     return rows + [[name, value] for name, value in facts if value is not None]
 
 
-def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> SheetSpec:
-    """Options used, the iteration history, and the loss, parameter and loss-surface charts."""
+def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset, lesson_run: FitResult | None = None,
+             lesson_text: str | None = None) -> SheetSpec:
+    """Options used, the iteration history, and the loss, parameter and loss-surface charts.
+
+    ``lesson_run``, when given, is drawn beside gdfit's run on the loss and surface charts (the
+    ad-spend report's run on the raw data from m = 1, b = 0), and ``lesson_text`` says why the two differ.
+    """
     fit, const = cmp.fit, cmp.closed.fit_intercept
     sheet = SheetSpec(SHEET, page=PageSetup(pages_tall=0))
     sheet.notes += [Note("A1", "Gradient descent", "title", span=4),
@@ -41,40 +45,92 @@ def gd_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> SheetSpec:
     history = fit.history
     header = [str(c) for c in history.columns]
     hist_top = GD_TABLES_ROW
-    sheet.tables.append(Table(f"A{hist_top}", header, history.to_numpy(dtype=float).tolist(),
-                              ["0", "0.000000E+00", "0.00E+00", "0.000E+00"] + [NUMBER] * (len(header) - 4),
-                              name="gd_fit_history", id="history"))
+    history_table = Table(f"A{hist_top}", header, history.to_numpy(dtype=float).tolist(),
+                          ["0", "0.000000E+00", "0.00E+00", "0.000E+00"] + [NUMBER] * (len(header) - 4),
+                          name="gd_fit_history", id="history")
+    sheet.tables.append(history_table)
     sheet.notes.append(Note(f"A{hist_top - 1}", "Iteration history (thinned evenly when long; first and "
                                                 "last iterations always kept)", "heading", span=len(header)))
+    below = history_table.rect.max_row + 3
     hist = lambda column: ColumnRef(SHEET, "history", column)  # noqa: E731
     step = "epoch" if fit.options.get("method", "gd") != "gd" else "iteration"
     loss_name = str(fit.options.get("loss", "mse")).upper()
-    sheet.charts.append(ChartSpec("scatter", f"Loss by {step} (log scale)", "D4",
-                                  [SeriesSpec(loss_name, hist("iteration"), hist("loss"), style="markers+line",
-                                              marker_size=4)],
+    loss_series = [SeriesSpec(f"{loss_name}, gdfit's run", hist("iteration"), hist("loss"), style="markers+line",
+                              marker_size=4)]
+    if lesson_run is not None:
+        below = _lesson_table(sheet, lesson_run, header, below)
+        lesson = lambda column: ColumnRef(SHEET, "lesson_run", column)  # noqa: E731
+        loss_series.append(SeriesSpec(f"{loss_name}, the lesson's run", lesson("iteration"), lesson("loss"),
+                                      style="markers+line", marker_size=3, color="ED7D31"))
+    sheet.charts.append(ChartSpec("scatter", f"Loss by {step} (log scale)", "D4", loss_series,
                                   x_title=step, y_title=f"{loss_name} (log scale)", y_log=True))
     params = parameter_names(source.labels, const)
-    sheet.charts.append(ChartSpec("scatter", f"Parameters by {step}", "D23",
-                                  [SeriesSpec(name, hist("iteration"), hist(column), style="markers+line",
-                                              marker_size=4)
-                                   for name, column in zip(params, header[4:])],
-                                  x_title=step, y_title="value"))
-    contour = _contour(sheet, cmp, data, header, right=len(header) + 2, top=hist_top)
+    squared = str(fit.options.get("loss", "mse")) in ("mse", "sse")
+    # Against the least-squares values where they are the loss's minimum; else the run's last values.
+    target = np.asarray(cmp.closed.params, dtype=float) if squared else \
+        fit.history[header[4:]].to_numpy(dtype=float)[-1]
+    target_name = "least-squares value" if squared else "final value"
+    runs = [("gdfit's run", fit, "history")] + ([("the lesson's run", lesson_run, "lesson")] if lesson_run else [])
+    series = []
+    for run_name, run, key in runs:
+        below = _distance_table(sheet, run, header, below, target, target_name, key, run_name)
+        dist = lambda column, key=key: ColumnRef(SHEET, f"distance_{key}", column)  # noqa: E731
+        series += [SeriesSpec(f"{name}, {run_name}" if lesson_run else name, dist(step), dist(name),
+                              style="markers+line", marker_size=4 if key == "history" else 2,
+                              line_dash=None if key == "history" else "dash")
+                   for name in params]
+    sheet.charts.append(ChartSpec(
+        "scatter", f"Each parameter's distance to its {target_name}, by {step} (log scale)", "D43", series,
+        x_title=step, y_title="relative distance (log scale)", y_log=True))
+    contour, below = _contour(sheet, cmp, data, header, below, lesson_run)
     if contour is not None:
         sheet.charts.append(contour)
-    _manifest(sheet, fit, source, data, col=len(header) + 10, top=hist_top)
+    if lesson_text:
+        sheet.notes.append(Note("D63", lesson_text, "body", span=12))
+    # In column D, under the charts' columns: its long values (the data hash) then widen no
+    # column that the history table uses, and the sheet prints larger.
+    # Below everything and right of the tables' columns: its long values (the data hash, the
+    # options) wrap in their cells, and neither a wrapped row nor a wide column reaches a table.
+    _manifest(sheet, fit, source, data, col=len(header) + 2, top=below + 1)
     return sheet
 
 
-def print_charts_only(sheet: SheetSpec) -> None:
-    """Print (and export) the GD sheet's options and charts on one page, not its long tables.
+def _lesson_table(sheet: SheetSpec, run: FitResult, header: list[str], top: int) -> int:
+    """The lesson's run (iteration, loss and the parameters) under the history; the next free row."""
+    columns = ["iteration", "loss", *header[4:]]
+    rows = run.history[columns].to_numpy(dtype=float).tolist()
+    rate = run.learning_rate
+    sheet.notes.append(Note(f"A{top}", f"The lesson's run: raw data, start m = 1, b = 0, fixed learning rate "
+                                       f"{rate:g}", "heading", span=len(columns)))
+    table = Table(f"A{top + 1}", columns, rows, ["0", "0.000000E+00"] + [NUMBER] * (len(columns) - 2),
+                  id="lesson_run")
+    sheet.tables.append(table)
+    return table.rect.max_row + 3
 
-    Call it once the column widths are final: they decide where the charts end.
-    """
-    top = [rect for _, rect in footprints(sheet) if rect.min_row < GD_TABLES_ROW - 2]
-    last_row = max(r.max_row for r in top)
-    last_col = max(r.max_col for r in top)
-    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{last_row}")
+
+def _distance_table(sheet: SheetSpec, run: FitResult, header: list[str], top: int, target: np.ndarray,
+                    target_name: str, key: str, run_name: str) -> int:
+    """Each parameter's distance to ``target``, relative to it: one scale for slopes of 0.007 and
+    intercepts of 996. A distance of exactly 0 is left blank (a log-scale chart cannot draw it);
+    returns the next free row."""
+    values = run.history[header[4:]].to_numpy(dtype=float)
+    scale = np.where(target != 0, np.abs(target), 1.0)
+    distance = np.abs(values - target) / scale
+    step = "epoch" if run.options.get("method", "gd") != "gd" else "iteration"
+    names = header[4:]
+    rows = [[int(i), *(float(d) if d > 0 else None for d in row)]
+            for i, row in zip(run.history["iteration"], distance)]
+    sheet.notes.append(Note(f"A{top}", f"{run_name[0].upper()}{run_name[1:]}: distance to the {target_name}, "
+                                       f"|value − {target_name}| / |{target_name}| (blank where exactly 0)",
+                            "heading", span=len(names) + 1))
+    table = Table(f"A{top + 1}", [step, *names], rows, ["0"] + ["0.00E+00"] * len(names), id=f"distance_{key}")
+    sheet.tables.append(table)
+    return table.rect.max_row + 3
+
+
+def print_charts_only(sheet: SheetSpec) -> None:
+    """Kept for callers: the GD sheet's print area is now set for every sheet by
+    ``gdfit.report.present`` (everything gdfit writes, one page wide)."""
 
 
 def _manifest(sheet: SheetSpec, fit: FitResult, source: DataSource, data: Dataset, col: int, top: int) -> None:
@@ -94,40 +150,68 @@ def _manifest(sheet: SheetSpec, fit: FitResult, source: DataSource, data: Datase
     add_manifest(sheet, top, columns, values, options, options.get("seed"), col=col, flag_cell="A3", counted=counted)
 
 
-def _contour(sheet: SheetSpec, cmp: Comparison, data: Dataset, header: list[str], right: int,
-             top: int) -> ChartSpec | None:
-    """Iso-loss ellipses over (first coefficient, intercept) with the descent path on them."""
+def _contour(sheet: SheetSpec, cmp: Comparison, data: Dataset, header: list[str], top: int,
+             lesson_run: FitResult | None = None) -> tuple[ChartSpec | None, int]:
+    """Iso-loss ellipses over (first coefficient, intercept) with the descent path on them; the
+    next free row.
+
+    With more than two parameters the contours are the profile loss (the others at their best
+    values for each point) and the path is the run's two coordinates: every point of the run
+    then lies on or outside the contour of its own loss, as on the full surface.
+    """
     const, fit = cmp.closed.fit_intercept, cmp.fit
     n_params = data.p + int(const)
     if n_params < 2:
-        return None
+        return None, top
     pair = (0, n_params - 1)
     loss = str(fit.options.get("loss", "mse"))
     scale = 1.0 / data.n if loss == "mse" else 1.0
-    surface = slice_surface(data.X, data.y, pair, cmp.closed.params, fit_intercept=const, scale=scale)
-    path = fit.history[[header[4 + pair[0]], header[4 + pair[1]]]].to_numpy(dtype=float)
-    start_loss = float(surface(path[0]))
+    surface = profile_surface(data.X, data.y, pair, cmp.closed.params, fit_intercept=const, scale=scale)
+    # Whether the profile is a bowl, in units-free terms: 1 - r² of the two parameters' profile
+    # (their Hessian scaled to a unit diagonal); 0 when the columns are collinear.
+    diagonal = np.sqrt(np.clip(np.diag(surface.hessian), 0.0, None))
+    profiled = n_params == 2 or bool(
+        diagonal.min() > 0 and np.linalg.eigvalsh(surface.hessian / np.outer(diagonal, diagonal))[0] > 1e-10)
+    if not profiled:  # collinear columns: the profile is flat along a line; show the slice, and say so
+        surface = slice_surface(data.X, data.y, pair, cmp.closed.params, fit_intercept=const, scale=scale)
+    names = [header[4 + pair[0]], header[4 + pair[1]]]
+    path = fit.history[names].to_numpy(dtype=float)
+    starts = [path[0]] + ([lesson_run.history[names].to_numpy(dtype=float)[0]] if lesson_run is not None else [])
+    start_loss = max(float(surface(p)) for p in starts)
     if not start_loss > surface.f_min * (1 + 1e-9):
-        return None
+        return None, top
     levels = choose_levels(surface.f_min, start_loss, n=6)
     rows = contour_rows(levels, contour_lines(surface.hessian, surface.optimum, surface.f_min, levels, 60))
-    names = [header[4 + pair[0]], header[4 + pair[1]]]
-    sheet.tables.append(Table(cell_a1(top, right), ["level", *names], rows, [NUMBER] * 3, id="contours"))
-    sheet.notes.append(Note(cell_a1(top - 1, right), "Loss-surface contours (computed by gdfit)", "heading", span=4))
     marks: list[list[CellValue]] = [["start", *path[0]], ["closed-form optimum", *surface.optimum]]
-    sheet.tables.append(Table(cell_a1(top, right + 4), ["point", *names], marks, [None, NUMBER, NUMBER],
-                              id="marks"))
+    if lesson_run is not None:
+        marks.append(["the lesson's start", *starts[1]])
+    sheet.notes.append(Note(f"A{top}", "Loss-surface points and contours (computed by gdfit)", "heading", span=4))
+    sheet.tables.append(Table(f"A{top + 1}", ["point", *names], marks, [None, NUMBER, NUMBER], id="marks"))
+    contours = Table(f"A{top + len(marks) + 3}", ["level", *names], rows, [NUMBER] * 3, id="contours")
+    sheet.tables.append(contours)
     c = lambda table, column: ColumnRef(SHEET, table, column)  # noqa: E731
     h = lambda column: ColumnRef(SHEET, "history", column)  # noqa: E731
     # Columns by position: a point's two coordinates, whatever the parameters are called.
     mark = lambda point, axis: CellRef(SHEET, "marks", point, axis)  # noqa: E731
     what = loss.upper() if loss in ("mse", "sse") else "SSE"
-    return ChartSpec("scatter", f"Loss surface: iso-{what} contours and the descent path", "D42", [
+    others = f"other {n_params - 2} parameter{'s' if n_params > 3 else ''}"
+    held = "" if n_params == 2 else f"; {others} at their best for each point" if profiled else \
+        f"; slice with the {others} held at their least-squares values (collinear columns: path projected)"
+    series = [
         SeriesSpec(f"iso-{what} contours", c("contours", names[0]), c("contours", names[1]), style="line",
                    line_width_pt=1.0, color="9DB9D6"),
-        SeriesSpec("descent path", h(names[0]), h(names[1]), style="markers+line", marker_size=4,
-                   line_width_pt=1.0, color="C0504D"),
+        SeriesSpec("gdfit's descent path", h(names[0]), h(names[1]), style="markers+line", marker_size=4,
+                   line_width_pt=1.0, color="C0504D")]
+    if lesson_run is not None:
+        series.append(SeriesSpec("the lesson's path", c("lesson_run", names[0]), c("lesson_run", names[1]),
+                                 style="markers+line", marker_size=3, line_width_pt=1.0, color="ED7D31"))
+        series.append(SeriesSpec("the lesson's start", mark("the lesson's start", 1), mark("the lesson's start", 2),
+                                 marker="triangle", marker_size=9, color="7030A0"))
+    series += [
         SeriesSpec("start", mark("start", 1), mark("start", 2), marker="triangle", marker_size=9, color="2E7D32"),
         SeriesSpec("closed-form optimum", mark("closed-form optimum", 1), mark("closed-form optimum", 2),
-                   marker="x", marker_size=10, color="000000"),
-    ], x_title=names[0], y_title=names[1], width_cm=20.0, height_cm=12.0)
+                   marker="x", marker_size=10, color="000000")]
+    chart = ChartSpec("scatter", f"Loss surface over {names[0]} and {names[1]}: iso-{what} contours and the "
+                                 f"descent path{held}", "D23", series,
+                      x_title=names[0], y_title=names[1], width_cm=18.0, height_cm=10.0)
+    return chart, contours.rect.max_row + 3

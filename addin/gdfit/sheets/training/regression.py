@@ -13,6 +13,7 @@ __all__ = ["regression_sheet"]
 
 SHEET = "Regression"
 _SUMMARY_WIDTH = 9  # columns of the ToolPak's SUMMARY OUTPUT block
+_CHART_ROWS = 19  # a 16 x 9 cm chart at the default row height, and a spare row
 
 
 def regression_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> SheetSpec:
@@ -28,14 +29,16 @@ def regression_sheet(cmp: Comparison, source: DataSource, data: Dataset) -> Shee
     # The block ends with one row per observation (RESIDUAL OUTPUT, then PROBABILITY OUTPUT beside
     # it); the predicted values are column B of those rows.
     predicted = ColumnRef(SHEET, "summary", 1, rows=(len(rows) - data.n, len(rows) - 1))
-    chart_col = col_letter(_SUMMARY_WIDTH + 2)
     series = [SeriesSpec(source.y_label, source.x[0], source.y, marker_size=6),
               SeriesSpec(f"Predicted {source.y_label}", source.x[0], predicted, marker="square",
                          marker_size=5)]
+    # Under the ToolPak block rather than beside it (where the ToolPak puts it): the sheet then
+    # prints one page wide at a readable scale.
+    chart_top = len(rows) + 3
     if data.p == 1:
-        series += _fit_lines(sheet, cmp, data, anchor=f"{chart_col}24")
+        series += _fit_lines(sheet, cmp, data, anchor=f"A{chart_top + _CHART_ROWS}")
     sheet.charts.append(ChartSpec(
-        "scatter", f"{source.labels[0]} Line Fit Plot", f"{chart_col}1", series,
+        "scatter", f"{source.labels[0]} Line Fit Plot", f"A{chart_top}", series,
         x_title=source.labels[0], y_title=source.y_label))
     return sheet
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from gdfit.core.compare import Comparison
 from gdfit.core.data import Dataset
-from gdfit.report.layout import auto_widths
+from gdfit.core.descent.fit import FitResult
 from gdfit.report.model import Report
 from gdfit.sheets.training.compare import compare_sheet
 from gdfit.sheets.training.formula import formula_sheet
-from gdfit.sheets.training.gd import gd_sheet, print_charts_only
+from gdfit.sheets.training.gd import gd_sheet
 from gdfit.sheets.training.gd_formulas import gd_formulas_sheet, training_inputs
 from gdfit.sheets.training.regression import regression_sheet
 from gdfit.sheets.training.solver import solver_sheet
@@ -26,19 +26,21 @@ SHEETS = ("Formula", "Solver", "Regression", "GD", "GD formulas", "Compare")
 
 
 def training_report(cmp: Comparison, source: DataSource, data: Dataset, *,
-                    title: str = "gdfit training") -> Report:
-    """The sheets gdfit writes for one comparison (see ``SHEETS``) on the data ``data``."""
-    sheets = [formula_sheet(cmp, source), solver_sheet(cmp, source), regression_sheet(cmp, source, data),
-              gd_sheet(cmp, source, data), compare_sheet(cmp, source)]
+                    title: str = "gdfit training", lesson_run: FitResult | None = None,
+                    lesson_text: str | None = None, solver_start: str | None = None) -> Report:
+    """The sheets gdfit writes for one comparison (see ``SHEETS``) on the data ``data``.
+
+    ``lesson_run`` and ``lesson_text`` go on the GD sheet (see ``gd_sheet``); ``solver_start``
+    says on the Solver sheet where its variable cells start (default: from zeros, as Excel's
+    Solver does with blank cells).
+    """
+    sheets = [formula_sheet(cmp, source), solver_sheet(cmp, source, solver_start),
+              regression_sheet(cmp, source, data), gd_sheet(cmp, source, data, lesson_run, lesson_text),
+              compare_sheet(cmp, source)]
     names = []
     if data.p:  # an intercept-only model has no x columns to descend on in formulas
         descent, names = gd_formulas_sheet(source, data, training_inputs(cmp.fit, data),
                                            const=cmp.closed.fit_intercept)
         sheets.insert(SHEETS.index("GD formulas"), descent)
-    for sheet in sheets:
-        widths = auto_widths(sheet)
-        widths.update(sheet.column_widths)
-        sheet.column_widths = {key: min(value, 60.0) for key, value in widths.items()}
-    report = Report(sheets, title=title, names=names)
-    print_charts_only(report.sheet("GD"))
-    return report
+    # Column widths, page setup and number formats by magnitude: gdfit.report.present, at drawing time.
+    return Report(sheets, title=title, names=names)
