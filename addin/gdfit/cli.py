@@ -199,9 +199,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"gdfit: {line}", file=sys.stderr)
     print(comparison_text(result.comparison))
     print(f"\nwrote {result.output}: sheets {', '.join(result.sheets)}")
-    if result.not_kept:
-        print(f"note: the new file does not carry the original's {', '.join(result.not_kept)} "
-              "(openpyxl cannot keep them); the original is unchanged.")
+    for line in result.notes:
+        print(line)
     return 0
 
 

@@ -1,24 +1,28 @@
-"""Headless training of a workbook: read the data with :func:`gdfit.read_data`, fit, and write
-gdfit's sheets beside it with openpyxl.
+"""Headless training of a workbook: read the data with :func:`gdfit.read_data`, fit, render
+gdfit's sheets with openpyxl into a workbook of their own, and add their parts to the user's
+package (:mod:`gdfit.files.package`), whose own parts are copied as they are.
 
-The user's workbook is never modified unless ``in_place`` is asked for and nothing in it would
-be lost by an openpyxl rewrite (:func:`gdfit.files.book.unkept_parts`). gdfit owns the sheets it
-writes (a hidden sheet-scoped name marks them) and replaces them on a re-run; a user's sheet
-with the same name is left alone and gdfit's sheet takes a suffix instead.
+The output is a new file unless ``in_place`` is asked for. gdfit owns the sheets it writes (a
+hidden sheet-scoped name marks them) and replaces them on a re-run; a user's sheet with the same
+name is left alone and gdfit's sheet takes a suffix instead. Workbooks gdfit cannot add to
+(.xls, .xlsb, .ods, Strict Open XML) give a new .xlsx of their values and gdfit's sheets.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import InputError, as_dataset
-from gdfit.files.book import BookError, load_book, mark_owned, unkept_parts
+from gdfit.files.book import BookError, check_package, mark_owned
+from gdfit.files.package import NotExtendable, UserBook, open_user_book, text_cells, write_package
 from gdfit.files.read import LoadedData, read_data
+from gdfit.files.read_book import open_book
 from gdfit.files.read_grid import spans
-from gdfit.render.xlsx import render_workbook, save_workbook
-from gdfit.report.a1 import parse_cell, quote_sheet
+from gdfit.render.xlsx import render_workbook
+from gdfit.report.a1 import cell_a1, parse_cell, quote_sheet
 from gdfit.report.layout import footprints
 from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.ownership import sheet_names_for, unique_table_names
@@ -26,17 +30,22 @@ from gdfit.report.references import renamed, resolve
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 
-__all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings"]
+__all__ = ["TrainResult", "train_book", "default_output", "live_formula_warnings", "EXTENDABLE", "CONVERTED"]
+
+#: Workbooks gdfit adds its sheets to, keeping the format.
+EXTENDABLE = (".xlsx", ".xlsm")
+#: Workbooks it reads but cannot add to: a new .xlsx holds their values and gdfit's sheets.
+CONVERTED = (".xls", ".xlsb", ".ods", ".xltx", ".xltm")
 
 
 @dataclass
 class TrainResult:
-    """What a training run wrote and what it could not carry over."""
+    """What a training run wrote, and where it could not extend the original format."""
 
     output: Path
     sheets: list[str]
     comparison: Comparison
-    not_kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line when the original format could not be extended
     data: LoadedData | None = None  # what was read and what was left out, as gdfit.read_data says it
     warnings: list[str] = field(default_factory=list)  # where the live formulas differ from gdfit's fit
 
@@ -61,12 +70,14 @@ def _rows_of(ref: RangeRef) -> tuple[int, int, int]:
     return r1, r2, c1
 
 
-def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> list[str]:
+def live_formula_warnings(is_text: Callable[[str, int, int], bool], loaded: LoadedData,
+                          refs: Sequence[RangeRef]) -> list[str]:
     """Where Excel's live formulas on ``refs`` would not see the numbers gdfit fitted: rows inside the
     ranges that gdfit left out, and cells holding numbers as text (read by gdfit, text to LINEST).
 
     ``loaded``'s ranges run from its first row read to its last, so rows left out at either end
-    (title, header, Total rows) are outside them already; only rows left out between remain."""
+    (title, header, Total rows) are outside them already; only rows left out between remain.
+    ``is_text(sheet, row, column)`` says whether the workbook stores that cell as text."""
     read = list(loaded.X.index)  # y's rows; each range sits at the same offsets from its first row
     warnings = []
     inside = sorted(set(range(read[0], read[-1] + 1)) - set(read))
@@ -80,11 +91,9 @@ def live_formula_warnings(wb, loaded: LoadedData, refs: Sequence[RangeRef]) -> l
     text_cells = []
     for ref in refs:
         first, _, col = _rows_of(ref)
-        ws = wb[ref.sheet]
         for offset in kept:
-            cell = ws.cell(first + offset, col)
-            if cell.data_type in ("s", "inlineStr") and isinstance(cell.value, str):
-                text_cells.append(f"{quote_sheet(ref.sheet)}!{cell.coordinate}")
+            if is_text(ref.sheet, first + offset, col):
+                text_cells.append(f"{quote_sheet(ref.sheet)}!{cell_a1(first + offset, col)}")
     if text_cells:
         more = f" and {len(text_cells) - 3} more" if len(text_cells) > 3 else ""
         warnings.append(f"Warning: {', '.join(text_cells[:3])}{more} hold numbers typed as text; gdfit read them "
@@ -100,26 +109,28 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
 
     Parameters
     ----------
-    path : path to an .xlsx or .xlsm workbook
+    path : an .xlsx or .xlsm workbook, extended with gdfit's sheets; or an .xls, .xlsb, .ods or
+        Strict Open XML workbook, whose values go into a new .xlsx with gdfit's sheets
     sheet, x, y, missing : read by :func:`gdfit.read_data` (headers, ranges, table columns or
         names; title rows, Total rows and formatted numbers as it reads them)
     out : output path (default ``<name>_gdfit.xlsx`` beside the input)
-    in_place : rewrite the input itself; refused when the rewrite would lose anything
+    in_place : replace the input itself (written completely first, then swapped in atomically)
     **fit_options : options of :func:`gdfit.fit`
     """
     source_path = Path(path)
-    lost = unkept_parts(source_path)
-    if in_place and lost:
-        raise BookError(f"refusing --in-place: rewriting {source_path.name!r} would drop its {', '.join(lost)}; "
-                        "leave out --in-place to write a new file.")
-    target = source_path if in_place else Path(out) if out else default_output(source_path)
-    if target.suffix.lower() != source_path.suffix.lower():
-        raise BookError(f"--out {str(target)!r} must keep the input's extension {source_path.suffix!r}.")
-    wb = load_book(source_path)
-    if sheet is not None:
-        if sheet not in wb.sheetnames:
-            raise BookError(f"--sheet {sheet!r} not found; the sheets are {', '.join(wb.sheetnames)}.")
-        if not hasattr(wb[sheet], "iter_rows"):
+    book, why_not = _open_for_writing(source_path)
+    out_suffix = source_path.suffix.lower() if book is not None else ".xlsx"
+    if in_place and book is None:
+        raise BookError(f"refusing --in-place: gdfit cannot add sheets to {source_path.name!r} ({why_not}); "
+                        "leave out --in-place to write a new .xlsx.")
+    target = source_path if in_place else Path(out) if out else default_output(source_path).with_suffix(out_suffix)
+    if target.suffix.lower() != out_suffix:
+        keep = "keep the input's extension" if book is not None else "be an .xlsx file"
+        raise BookError(f"--out {str(target)!r} must {keep} {out_suffix!r}.")
+    if sheet is not None and book is not None:
+        if sheet not in book.sheetnames:
+            raise BookError(f"--sheet {sheet!r} not found; the sheets are {', '.join(book.sheetnames)}.")
+        if not book[sheet].worksheet:
             raise BookError(f"sheet {sheet!r} is a chart sheet; name the data sheet with --sheet.")
     try:
         loaded = read_data(source_path, sheet=sheet, x=list(x) if x else None, y=y, missing=missing)
@@ -127,6 +138,11 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         raise
     except InputError as exc:  # one type for every refusal of train_book
         raise BookError(str(exc)) from None
+    notes = []
+    if book is None:
+        book = open_user_book(_values_workbook(source_path), f"the values of {source_path.name!r}")
+        notes.append(f"note: the original format could not be extended ({source_path.name}: {why_not}); "
+                     f"{target.name} is a new .xlsx of its values and gdfit's sheets.")
     x_refs = [_as_range(r) for r in loaded.x_refs]
     y_ref = _as_range(loaded.y_ref)
     const = fit_options.pop("fit_intercept", True)
@@ -135,19 +151,80 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
                           **fit_options)
     source = DataSource(tuple(x_refs), y_ref, data.labels, data.y_label, adjacent_block(list(x_refs)))
     report = training_report(cmp, source, data, title=f"gdfit: {source_path.name}")
-    warnings = live_formula_warnings(wb, loaded, [*x_refs, y_ref])
+    warnings = live_formula_warnings(_text_lookup(book, loaded, [*x_refs, y_ref]), loaded, [*x_refs, y_ref])
     dropped = _drop_unpaired_series(report)
     if dropped:
         warnings.append(f"Warning: chart series left out: {', '.join(dropped)}; the data ranges hold more rows "
                         "than gdfit fitted, so they cannot be paired with its one value per row read.")
     _add_warnings(report.sheet("Formula"), warnings)
-    report = renamed(report, sheet_names_for(report, wb))
-    unique_table_names(report, wb)
-    render_workbook(report, wb, replace=True)
+    report = renamed(report, sheet_names_for(report, book))
+    unique_table_names(report, book)
+    write_package(book, _gdfit_sheets(report), target)
+    return TrainResult(target, [s.name for s in report.sheets], cmp, notes, loaded, warnings)
+
+
+def _open_for_writing(path: Path) -> tuple[UserBook | None, str]:
+    """The user's package to add to, or None and why its format cannot be added to."""
+    suffix = path.suffix.lower()
+    if suffix in CONVERTED and path.is_file():
+        return None, f"the {suffix} format"
+    if suffix not in EXTENDABLE:
+        raise BookError(f"workbook {path.name!r} is not .xlsx or .xlsm (nor .xls, .xlsb or .ods); "
+                        "save it in one of those formats first.")
+    check_package(path).close()  # size, password and zip-bomb checks, each with its one line
+    try:
+        return open_user_book(path, f"workbook {path.name!r}"), ""
+    except NotExtendable as exc:
+        return None, str(exc)
+
+
+def _values_workbook(path: Path) -> bytes:
+    """The worksheets' values as python-calamine reads them, in a new .xlsx (for a format gdfit
+    cannot add to): the same sheet names and cell positions, so gdfit's formulas point at them."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = open_book(path)
+    wb = Workbook(write_only=True)
+    for name in book.sheets:
+        ws = wb.create_sheet(name)
+        if name in book.hidden:
+            ws.sheet_state = "hidden"
+        for row in book.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False):
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(ws, value or None)
+                    cell.data_type = "s"  # text stays text: "=..." is not a formula, "#N/A" not an error
+                    value = cell
+                cells.append(value)
+            ws.append(cells)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_lookup(book: UserBook, loaded: LoadedData, refs: Sequence[RangeRef]) -> Callable[[str, int, int], bool]:
+    """Whether a cell of the ranges read is stored as text, from one scan of each sheet's part."""
+    read = list(loaded.X.index)
+    found: dict[str, set[tuple[int, int]]] = {}
+    for name in {r.sheet for r in refs}:
+        cols = {_rows_of(r)[2] for r in refs if r.sheet == name}
+        first = min(_rows_of(r)[0] for r in refs if r.sheet == name)
+        found[name] = text_cells(book, name, cols, first, first + read[-1] - read[0])
+    return lambda sheet, row, col: (row, col) in found.get(sheet, ())
+
+
+def _gdfit_sheets(report: Report) -> bytes:
+    """gdfit's sheets alone, rendered by openpyxl and marked as gdfit's, as an .xlsx package."""
+    wb = render_workbook(report)
     for spec in report.sheets:
-        mark_owned(wb[spec.name])
-    save_workbook(wb, target)
-    return TrainResult(target, [s.name for s in report.sheets], cmp, lost, loaded, warnings)
+        ws = wb[spec.name]
+        mark_owned(ws)
+        ws.sheet_view.tabSelected = False  # the user's active sheet stays the one selected tab
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _drop_unpaired_series(report: Report) -> list[str]:
