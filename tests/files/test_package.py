@@ -299,3 +299,84 @@ def test_a_strict_workbook_gives_a_new_xlsx(tmp_path):
     assert result.notes == ["note: the original format could not be extended (plain.xlsx: Strict Open XML); "
                             "plain_gdfit.xlsx is a new .xlsx of its values and gdfit's sheets."]
     assert "Formula" in openpyxl.load_workbook(result.output).sheetnames
+
+
+# workbook.xml as Excel 2016+ writes it: namespaces that only mc:Ignorable names, an AlternateContent
+# block, revision attributes, a calcPr without the flag, and an extLst after it.
+EXCEL_WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x15 xr xr6 xr10 xr2" '
+    b'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main" '
+    b'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+    b'xmlns:xr6="http://schemas.microsoft.com/office/spreadsheetml/2016/revision6" '
+    b'xmlns:xr10="http://schemas.microsoft.com/office/spreadsheetml/2016/revision10" '
+    b'xmlns:xr2="http://schemas.microsoft.com/office/spreadsheetml/2015/revision2">'
+    b'<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="27328"/>'
+    b'<workbookPr defaultThemeVersion="166925"/>'
+    b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    b'<mc:Choice Requires="x15"><x15ac:absPath url="C:\\Users\\a\\" '
+    b'xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice></mc:AlternateContent>'
+    b'<xr:revisionPtr revIDLastSave="0" documentId="8_{1B6D3F4E-0000-4000-8000-000000000000}" '
+    b'xr6:coauthVersionLast="47" xr6:coauthVersionMax="47" xr10:uidLastSave="{00000000-0000-0000-0000-000000000000}"/>'
+    b'<bookViews><workbookView xWindow="-120" yWindow="-120" windowWidth="29040" windowHeight="15840" '
+    b'xr2:uid="{00000000-000D-0000-FFFF-FFFF00000000}"/></bookViews>'
+    b'<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets>'
+    b'<calcPr calcId="191029"/>'
+    b'<extLst><ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" '
+    b'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main">'
+    b'<x15:workbookPr chartTrackingRefBase="1"/></ext></extLst></workbook>')
+
+
+def _excel_like(path, styles=True):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Data"
+    _data_sheet(wb.active)
+    wb.save(path)
+    parts = members(path)
+    parts["xl/workbook.xml"] = EXCEL_WORKBOOK
+    if not styles:  # a minimal package: no styles part at all
+        del parts["xl/styles.xml"]
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            b'Target="styles.xml" Id="rId2" />', b"")
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'spreadsheetml.styles+xml" />', b"")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("styles", [True, False])
+def test_an_excel_workbook_part_keeps_its_prefixes_and_gains_names_in_schema_order(tmp_path, styles):
+    book = _excel_like(tmp_path / "excel.xlsx", styles)
+    assert b"styles.xml" not in members(book)["xl/_rels/workbook.xml.rels"] or styles
+    first = train_book(book)
+    second = train_book(first.output, in_place=True)
+    assert_user_parts_kept(book, second.output)
+    workbook = members(second.output)["xl/workbook.xml"]
+    head = EXCEL_WORKBOOK[:EXCEL_WORKBOOK.index(b"<sheets>")]
+    assert workbook.startswith(head)  # the declarations mc:Ignorable names are all still there, byte for byte
+    order = [workbook.index(tag) for tag in (b"</sheets>", b"<definedNames>", b'<calcPr calcId="191029"', b"<extLst>")]
+    assert order == sorted(order)
+    assert b'<calcPr calcId="191029" fullCalcOnLoad="1"/>' in workbook
+    wb = openpyxl.load_workbook(second.output)
+    assert wb.sheetnames == ["Data", "Formula", "Solver", "Regression", "GD", "Compare"]
+    assert wb["Formula"]["A1"].font.b
+    if VALIDATOR.exists():
+        errors = validator_errors(book, second.output)
+        assert errors[second.output.name] <= errors[book.name]
+
+
+def test_table_ids_stay_unique(corpus):
+    from defusedxml.ElementTree import fromstring
+
+    _, first, second = corpus["precious"]
+    for result in (first, second):
+        parts = members(result.output)
+        ids = [fromstring(d).get("id") for n, d in parts.items() if n.startswith("xl/tables/")]
+        names = [fromstring(d).get("displayName") for n, d in parts.items() if n.startswith("xl/tables/")]
+        assert len(ids) == len(set(ids)) == 2 and sorted(names) == ["Sales", "gd_history"]

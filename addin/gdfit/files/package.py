@@ -379,7 +379,11 @@ def _restyle(data: bytes, cell: dict[int, int]) -> bytes:
 # -- writing -----------------------------------------------------------------------------------
 
 def _free_name(wanted: str, taken: set[str]) -> str:
-    """``xl/worksheets/sheet1.xml`` or the first free number of its kind."""
+    """``wanted`` itself when free (openpyxl, for one, reads styles only from ``xl/styles.xml``), else
+    the first free number of its kind."""
+    if wanted.lower() not in taken:
+        taken.add(wanted.lower())
+        return wanted
     folder, base = posixpath.split(wanted)
     stem = re.sub(r"\d+$", "", posixpath.splitext(base)[0])
     ext = posixpath.splitext(base)[1]
