@@ -207,8 +207,11 @@ class _Gdfit:
 
 def _read_gdfit(data: bytes) -> _Gdfit:
     package = zipfile.ZipFile(io.BytesIO(data))
-    types = {n.attr("PartName").lstrip("/"): n.attr("ContentType")
-             for n in XmlPart(package.read("[Content_Types].xml")).root.all("Override")}
+    index = XmlPart(package.read("[Content_Types].xml")).root
+    types = {n.attr("PartName").lstrip("/"): n.attr("ContentType") for n in index.all("Override")}
+    defaults = {n.attr("Extension").lower(): n.attr("ContentType") for n in index.all("Default")}
+    for name in package.namelist():
+        types.setdefault(name, defaults.get(posixpath.splitext(name)[1][1:].lower(), "application/xml"))
     workbook = XmlPart(package.read("xl/workbook.xml"), "gdfit workbook")
     rels = {n.attr("Id"): n.attr("Target") for n in _relationships(XmlPart(package.read("xl/_rels/workbook.xml.rels")))}
     sheets = [(n.attr("name"), _resolve("xl/workbook.xml", rels[n.attr("id", OFFICE_REL)]), n.attr("state"))
@@ -370,6 +373,9 @@ _CELL_STYLE = re.compile(rb'(<(?:c|row)\s[^>]*?\bs=")(\d+)(")')
 _COLUMN_STYLE = re.compile(rb'(<col\s[^>]*?\bstyle=")(\d+)(")')
 
 
+_SHARED_STRING = re.compile(rb'<c\s[^>]*?\bt="s"')
+
+
 def _restyle(data: bytes, cell: dict[int, int]) -> bytes:
     swap = lambda m: m.group(1) + str(cell[int(m.group(2))]).encode() + m.group(3)  # noqa: E731
     data = _CELL_STYLE.sub(swap, data)
@@ -448,13 +454,16 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
                     renamed[p] = _free_name(p, taken)
                     gd_parts.append(p)
 
-        workbook, rels = book.workbook, book.rels
+        workbook, rels = book.workbook.fresh(), book.rels.fresh()  # the book can be written again
         content_types = _parse(user, "[Content_Types].xml")
         styles_rel = next((n for n in _relationships(rels) if n.attr("Type") == _STYLES), None)
         styles_part = _resolve(book.workbook_part, styles_rel.attr("Target")) if styles_rel is not None else None
         new_parts: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
-        if styles_part is not None and styles_part in names:
+        if styles_rel is not None and styles_part not in names:  # a link to a missing part goes
+            rels.remove(styles_rel)
+            styles_rel = None
+        if styles_rel is not None:
             styles = _parse(user, styles_part)
             style_map = _StyleMap(styles, gd.package.read("xl/styles.xml")).cell
             changed[styles_part] = styles.result()
@@ -466,8 +475,11 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
         # the parts, their relationships pointing at the new names
         for p in gd_parts:
             data = gd.package.read(p)
-            if gd.types.get(p, "").endswith("worksheet+xml") and style_map is not None:
-                data = _restyle(data, style_map)
+            if gd.types[p].endswith("worksheet+xml"):
+                if _SHARED_STRING.search(data):  # gdfit's text must not point into the user's string table
+                    raise BookError("internal: openpyxl wrote shared strings; gdfit needs openpyxl >= 3.1 inline strings")
+                if style_map is not None:
+                    data = _restyle(data, style_map)
             elif gd.types.get(p, "").endswith("table+xml"):
                 data = None  # numbered below, once the user's table ids are known
             new_parts[renamed[p]] = data
@@ -514,7 +526,7 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
                                            [("Id", rel_id), ("Type", _WORKSHEET), ("Target", target_name)]))
         if appended:
             workbook.append(sheets_node, b"".join(appended))
-        if not styles_rel:
+        if styles_rel is None:
             rel_bytes.append(element_bytes(rels.root.name("Relationship"), [
                 ("Id", _free_id(used_ids)), ("Type", _STYLES),
                 ("Target", posixpath.relpath(styles_part, posixpath.dirname(book.workbook_part)))]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 from xml.parsers import expat
 
 __all__ = ["XmlError", "XmlNode", "XmlPart", "element_bytes"]
@@ -151,6 +151,12 @@ class XmlPart:
         if self.root is None:
             raise XmlError(f"{name} has no root element")
 
+    def fresh(self) -> XmlPart:
+        """The same parse with no edits yet: the nodes found before stay valid for it."""
+        copy = object.__new__(XmlPart)
+        copy.data, copy.name, copy.root, copy.edits = self.data, self.name, self.root, []
+        return copy
+
     # -- edits -------------------------------------------------------------------------------
     def insert(self, offset: int, content: bytes) -> None:
         self.edits.append((offset, offset, content))
@@ -203,8 +209,3 @@ class XmlPart:
         out.append(self.data[at:])
         return b"".join(out)
 
-
-def descendants(node: XmlNode) -> Iterable[XmlNode]:
-    for child in node.children:
-        yield child
-        yield from descendants(child)
