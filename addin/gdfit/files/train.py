@@ -10,9 +10,12 @@ name is left alone and gdfit's sheet takes a suffix instead. Workbooks gdfit can
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
+
+from openpyxl.writer.excel import ExcelWriter
 
 from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import InputError, as_dataset
@@ -223,7 +226,9 @@ def _gdfit_sheets(report: Report) -> bytes:
         mark_owned(ws)
         ws.sheet_view.tabSelected = False  # the user's active sheet stays the one selected tab
     buffer = io.BytesIO()
-    wb.save(buffer)
+    # stored, not deflated: the parts are unpacked again at once to go into the user's package
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
+        ExcelWriter(wb, package).save()
     return buffer.getvalue()
 
 
