@@ -244,7 +244,7 @@ def test_in_place_is_written_completely_before_it_replaces(tmp_path, monkeypatch
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("gdfit.files.package._copy_member", interrupted)
+    monkeypatch.setattr("os.replace", interrupted)  # stopped after the new package is complete
     with pytest.raises(KeyboardInterrupt):
         train_book(book, in_place=True)
     assert book.read_bytes() == before

@@ -29,11 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from gdfit.files.book import BookError, check_zip_limits
-from gdfit.files.xml_edit import XmlError, XmlNode, XmlPart, element_bytes
-from gdfit.report.ownership import OWNER_NAME
+from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["NotExtendable", "UserBook", "SheetEntry", "open_user_book", "write_package", "text_cells"]
+from gdfit.files.book import BookError, check_zip_limits, mark_owned
+from gdfit.files.xml_edit import XmlError, XmlNode, XmlPart, element_bytes
+from gdfit.render.xlsx import render_workbook
+from gdfit.report.model import Report
+from gdfit.report.ownership import OWNER_NAME, sheet_names_for, unique_table_names
+from gdfit.report.references import renamed
+
+__all__ = ["NotExtendable", "UserBook", "SheetEntry", "open_user_book", "add_report", "render_sheets", "write_package",
+           "text_cells"]
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -172,8 +178,8 @@ def _open(package: zipfile.ZipFile, source: Path | bytes, label: str) -> UserBoo
     entries = []
     for i, node in enumerate(sheets.all("sheet")):
         rel = targets.get(node.attr("id", OFFICE_REL))
-        part = _resolve(workbook_part, rel.attr("Target")) if rel is not None and rel.attr("TargetMode") != "External" \
-            else None
+        part = _resolve(workbook_part, rel.attr("Target") or "") \
+            if rel is not None and rel.attr("TargetMode") != "External" else None
         worksheet = rel is not None and rel.attr("Type") == _WORKSHEET
         entries.append(SheetEntry(node.attr("name") or "", i, part, worksheet, node))
     names_node = workbook.root.child("definedNames")
@@ -380,6 +386,30 @@ def _restyle(data: bytes, cell: dict[int, int]) -> bytes:
 
 
 # -- writing -----------------------------------------------------------------------------------
+
+def render_sheets(report: Report) -> bytes:
+    """gdfit's sheets alone, rendered by openpyxl and marked as gdfit's, as an .xlsx package."""
+    wb = render_workbook(report)
+    for spec in report.sheets:
+        ws = wb[spec.name]
+        mark_owned(ws)
+        ws.sheet_view.tabSelected = False  # the user's active sheet stays the one selected tab
+    buffer = io.BytesIO()
+    # stored, not deflated: the parts are unpacked again at once to go into the user's package
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
+        ExcelWriter(wb, package).save()
+    return buffer.getvalue()
+
+
+def add_report(book: UserBook, report: Report, target: Path) -> Report:
+    """Write the sheets of ``report`` into ``book`` at ``target``: gdfit's own sheets of the same
+    names are replaced, a user's sheet of the same name gives gdfit's a suffix (and a user's table
+    name gives gdfit's table one). Returns the report as written, under those names."""
+    report = renamed(report, sheet_names_for(report, book))
+    unique_table_names(report, book)
+    write_package(book, render_sheets(report), target)
+    return report
+
 
 def _free_name(wanted: str, taken: set[str]) -> str:
     """``wanted`` itself when free (openpyxl, for one, reads styles only from ``xl/styles.xml``), else

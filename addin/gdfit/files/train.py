@@ -10,26 +10,21 @@ name is left alone and gdfit's sheet takes a suffix instead. Workbooks gdfit can
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from openpyxl.writer.excel import ExcelWriter
-
 from gdfit.core.compare import Comparison, compare_dataset
 from gdfit.core.data import InputError, as_dataset
-from gdfit.files.book import BookError, check_package, mark_owned
-from gdfit.files.package import NotExtendable, UserBook, open_user_book, text_cells, write_package
+from gdfit.files.book import BookError, check_package
+from gdfit.files.package import NotExtendable, UserBook, add_report, open_user_book, text_cells
 from gdfit.files.read import LoadedData, read_data
 from gdfit.files.read_book import open_book
 from gdfit.files.read_grid import spans
-from gdfit.render.xlsx import render_workbook
 from gdfit.report.a1 import cell_a1, parse_cell, quote_sheet
 from gdfit.report.layout import footprints
 from gdfit.report.model import Note, RangeRef, Report, SheetSpec
-from gdfit.report.ownership import sheet_names_for, unique_table_names
-from gdfit.report.references import renamed, resolve
+from gdfit.report.references import resolve
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block, lesson_start
 
@@ -143,7 +138,12 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         raise BookError(str(exc)) from None
     notes = []
     if book is None:
-        book = open_user_book(_values_workbook(source_path), f"the values of {source_path.name!r}")
+        try:
+            values = _values_workbook(source_path)
+        except ValueError as exc:  # openpyxl refuses e.g. a sheet name Excel would not take
+            raise BookError(f"{source_path.name}: its values could not be copied into a new .xlsx "
+                            f"({str(exc).splitlines()[0][:120]}).") from None
+        book = open_user_book(values, f"the values of {source_path.name!r}")
         notes.append(f"note: the original format could not be extended ({source_path.name}: {why_not}); "
                      f"{target.name} is a new .xlsx of its values and gdfit's sheets.")
     x_refs = [_as_range(r) for r in loaded.x_refs]
@@ -160,16 +160,16 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
         warnings.append(f"Warning: chart series left out: {', '.join(dropped)}; the data ranges hold more rows "
                         "than gdfit fitted, so they cannot be paired with its one value per row read.")
     _add_warnings(report.sheet("Formula"), warnings)
-    report = renamed(report, sheet_names_for(report, book))
-    unique_table_names(report, book)
-    write_package(book, _gdfit_sheets(report), target)
+    report = add_report(book, report, target)
     return TrainResult(target, [s.name for s in report.sheets], cmp, notes, loaded, warnings)
 
 
 def _open_for_writing(path: Path) -> tuple[UserBook | None, str]:
     """The user's package to add to, or None and why its format cannot be added to."""
     suffix = path.suffix.lower()
-    if suffix in CONVERTED and path.is_file():
+    if not path.is_file():
+        check_package(path)  # says it does not exist
+    if suffix in CONVERTED:
         return None, f"the {suffix} format"
     if suffix not in EXTENDABLE:
         raise BookError(f"workbook {path.name!r} is not .xlsx or .xlsm (nor .xls, .xlsb or .ods); "
@@ -216,20 +216,6 @@ def _text_lookup(book: UserBook, loaded: LoadedData, refs: Sequence[RangeRef]) -
         first = min(_rows_of(r)[0] for r in refs if r.sheet == name)
         found[name] = text_cells(book, name, cols, first, first + read[-1] - read[0])
     return lambda sheet, row, col: (row, col) in found.get(sheet, ())
-
-
-def _gdfit_sheets(report: Report) -> bytes:
-    """gdfit's sheets alone, rendered by openpyxl and marked as gdfit's, as an .xlsx package."""
-    wb = render_workbook(report)
-    for spec in report.sheets:
-        ws = wb[spec.name]
-        mark_owned(ws)
-        ws.sheet_view.tabSelected = False  # the user's active sheet stays the one selected tab
-    buffer = io.BytesIO()
-    # stored, not deflated: the parts are unpacked again at once to go into the user's package
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
-        ExcelWriter(wb, package).save()
-    return buffer.getvalue()
 
 
 def _drop_unpaired_series(report: Report) -> list[str]:
