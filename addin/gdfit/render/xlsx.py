@@ -189,9 +189,10 @@ def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
             cell = _write_value(report, ws, top, left + j, text)
             cell.font, cell.border = _HEADER_FONT, _HEADER_BORDER
     formats = list(table.number_formats)
-    for i, row in enumerate(table.rows):
+    first = table.first_data_row  # parsed once, not once a cell: data-sized tables have a million
+    for i, row in enumerate(table.rows, first):
         for j, value in enumerate(row):
-            cell = _write_value(report, ws, table.first_data_row + i, left + j, value)
+            cell = _write_value(report, ws, i, left + j, value)
             if j < len(formats) and formats[j]:
                 cell.number_format = formats[j]
     if table.name:
