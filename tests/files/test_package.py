@@ -93,7 +93,7 @@ def precious(path, picture):
 
 
 def _add_printer_settings_and_thumbnail(path):
-    """Parts openpyxl does not write: printer settings of the data sheet and a thumbnail."""
+    """Parts openpyxl does not write: printer settings of the data sheet, a thumbnail, a calcChain."""
     parts = members(path)
     rels = "xl/worksheets/_rels/sheet1.xml.rels"
     parts["xl/printerSettings/printerSettings1.bin"] = bytes(range(256)) * 4
@@ -104,9 +104,18 @@ def _add_printer_settings_and_thumbnail(path):
     parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", (
         b'<Relationship Id="rIdThumb" Target="docProps/thumbnail.jpeg" Type="http://schemas.openxmlformats.org'
         b'/package/2006/relationships/metadata/thumbnail"/></Relationships>'))
+    # the calculation chain Excel saves: the user's one formula, D2 of the first sheet
+    parts["xl/calcChain.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="http://'
+                                 b'schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="D2" i="1"/></calcChain>')
+    workbook_rels = "xl/_rels/workbook.xml.rels"
+    parts[workbook_rels] = parts[workbook_rels].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdChain" Target="calcChain.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/calcChain"/></Relationships>'))
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
         b'<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.'
-        b'spreadsheetml.printerSettings"/><Default Extension="jpeg" ContentType="image/jpeg"/></Types>'))
+        b'spreadsheetml.printerSettings"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.calcChain+xml"/></Types>'))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -200,9 +209,19 @@ def test_vba_and_the_macro_content_type_stay(corpus):
 
 
 def test_excel_recalculates_on_load_and_the_users_calc_chain_is_untouched(corpus):
-    _, first, _ = corpus["precious"]
-    workbook = members(first.output)["xl/workbook.xml"]
-    assert b'fullCalcOnLoad="1"' in workbook
+    book, first, second = corpus["precious"]
+    for result in (first, second):
+        parts = members(result.output)
+        assert b'fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+        assert parts["xl/calcChain.xml"] == members(book)["xl/calcChain.xml"]  # gdfit's cells are not in it
+
+
+def test_the_solver_model_is_scoped_to_gdfits_solver_sheet(corpus):
+    _, first, _ = corpus["charted"]
+    wb = openpyxl.load_workbook(first.output)
+    assert wb["Solver"].defined_names["solver_opt"].attr_text == "'Solver'!$B$7"
+    assert wb["Solver"].defined_names["solver_typ"].attr_text == "2"  # Min
+    assert not any(name.startswith("solver_") for name in wb["Notes"].defined_names)
 
 
 @pytest.mark.skipif(not VALIDATOR.exists(), reason="the Open XML validator is not installed")
