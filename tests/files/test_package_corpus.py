@@ -5,7 +5,8 @@ test suites (never committed here), for instance XlsxWriter's ``xlsxwriter/test/
 xlsx_files`` (about a thousand files saved by Excel: charts, pivot-less tables, images, comments,
 VBA, defined names, themes...). Each is given the ad-spend report's sheets (data or not, so every
 file is written to) and then given them again in place; every original part must stay
-byte-identical, the index parts may only gain, and openpyxl must read the result. With
+byte-identical, the index parts may only gain, and openpyxl must read the result when it reads
+the input (some public test files are deliberately malformed). With
 ``GDFIT_CORPUS_VALIDATE=1`` the Open XML validator must also report no error the input lacked.
 """
 import copy
@@ -51,6 +52,10 @@ def test_every_part_stays_and_openpyxl_reads_it(written, path):
     if path not in written:
         pytest.skip("a format gdfit does not extend (train writes a new .xlsx for it)")
     assert_user_parts_kept(path, written[path])
+    try:
+        openpyxl.load_workbook(path)
+    except Exception:  # noqa: BLE001 - some public test files are beyond openpyxl; then so is the output
+        return
     openpyxl.load_workbook(written[path], keep_vba=path.suffix.lower() == ".xlsm")
 
 

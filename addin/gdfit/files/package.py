@@ -156,6 +156,9 @@ def _open(package: zipfile.ZipFile, source: Path | bytes, label: str) -> UserBoo
     names = package.namelist()
     if "[Content_Types].xml" not in names:
         raise BookError(f"{label} is a zip but not an Excel workbook (no [Content_Types].xml).")
+    if "_rels/.rels" not in names:  # e.g. parts named with backslashes, as some Windows tools zip them
+        raise NotExtendable("parts named with backslashes" if any("\\" in n for n in names)
+                            else "no package relationships")
     root_rels = _parse(package, "_rels/.rels")
     document = next((n for n in _relationships(root_rels) if n.attr("Type") == _OFFICE_DOCUMENT), None)
     if document is None:
