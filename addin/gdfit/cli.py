@@ -259,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a blank in a used column: error (default, naming the cell) or drop the row")
     t.add_argument("--out", help="output workbook (default: BOOK_gdfit.xlsx beside the input)")
     t.add_argument("--in-place", action="store_true",
-                   help="write into BOOK itself; refused if anything in it would be lost")
+                   help="add gdfit's sheets to BOOK itself (written completely, then swapped in); "
+                        "refused for .xls, .xlsb, .ods and Strict files, which give a new .xlsx")
     add_fit_options(t)
     t.set_defaults(handler=cmd_train)
     d = sub.add_parser("demo", help="train the built-in ad-spend example and write its workbook")
