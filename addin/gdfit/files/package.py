@@ -392,7 +392,8 @@ def _restyle(data: bytes, cell: dict[int, int]) -> bytes:
 
 def render_sheets(report: Report) -> bytes:
     """gdfit's sheets alone, rendered by openpyxl and marked as gdfit's, as an .xlsx package."""
-    wb = render_workbook(report)
+    deferred: dict[str, list] = {}
+    wb = render_workbook(report, deferred=deferred)
     for spec in report.sheets:
         ws = wb[spec.name]
         mark_owned(ws)
@@ -401,7 +402,72 @@ def render_sheets(report: Report) -> bytes:
     # stored, not deflated: the parts are unpacked again at once to go into the user's package
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as package:
         ExcelWriter(wb, package).save()
+    if not any(deferred.values()):
+        return buffer.getvalue()
+    return _write_deferred(buffer.getvalue(), deferred)
+
+
+def _write_deferred(data: bytes, deferred: dict[str, list]) -> bytes:
+    """The package with the rows the renderer left to us written into their sheets."""
+    gd = _read_gdfit(data)
+    parts = {part: deferred[title] for title, part, _ in gd.sheets if deferred.get(title)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for info in gd.package.infolist():
+            content = gd.package.read(info)
+            if info.filename in parts:
+                content = _merge_rows(content, parts[info.filename])
+            out.writestr(info.filename, content)
     return buffer.getvalue()
+
+
+# openpyxl's own sheet XML: a row element, and a cell inside it (text is escaped, so "</c>" and
+# "</row>" occur only as tags; ElementTree escapes ">" in attribute values, so a tag ends at ">")
+_ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]+)\d+"(?:[^>]*?/>|[^>]*>.*?</c>)', re.S)
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merge_rows(xml: bytes, rows: list) -> bytes:
+    """Rows of plain numbers (``(row, first column, values)``) merged into openpyxl's sheetData,
+    each cell as openpyxl writes a number (``t="n"``, ``%.16g``); a row openpyxl wrote too keeps
+    its attributes, its cells and the new ones in column order."""
+    from gdfit.report.a1 import col_index, col_letter
+
+    start, end = xml.index(b"<sheetData>") + len(b"<sheetData>"), xml.index(b"</sheetData>")
+    existing = {int(m.group(1)): m for m in _ROW.finditer(xml, start, end)}
+    generated: dict[int, list[tuple[int, bytes]]] = {}
+    letters: dict[int, str] = {}
+    max_col = 0
+    for r, left, values in rows:
+        cells = generated.setdefault(r, [])
+        for j, value in enumerate(values, left):
+            if value is not None:
+                letter = letters.get(j) or letters.setdefault(j, col_letter(j))
+                cells.append((j, f'<c r="{letter}{r}" t="n"><v>{"%.16g" % value}</v></c>'.encode()))
+                max_col = max(max_col, j)
+    out = []
+    for r in sorted(existing.keys() | generated.keys()):
+        if r not in generated:
+            out.append(existing[r].group(0))
+            continue
+        cells = generated[r]
+        attrs = b""
+        if r in existing:
+            match = existing[r]
+            attrs = match.group(2)
+            cells += [(col_index(c.group(1).decode()), c.group(0)) for c in _CELL.finditer(match.group(3) or b"")]
+            cells.sort(key=lambda cell: cell[0])
+        out.append(b'<row r="%d"%s>' % (r, attrs) + b"".join(c for _, c in cells) + b"</row>")
+    body = xml[:start] + b"".join(out) + xml[end:]
+    dimension = _DIMENSION.search(body)
+    if dimension:  # openpyxl measured the cells it wrote; the sheet now reaches further
+        first_col, first_row = dimension.group(1), dimension.group(2)
+        last_col = max(col_index((dimension.group(3) or first_col).decode()), max_col)
+        last_row = max(int(dimension.group(4) or first_row), max(generated))
+        ref = f'<dimension ref="{first_col.decode()}{first_row.decode()}:{col_letter(last_col)}{last_row}"'.encode()
+        body = body[:dimension.start()] + ref + body[dimension.end():]
+    return body
 
 
 def add_report(book: UserBook, report: Report, target: Path) -> Report:
