@@ -267,9 +267,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(comparison_text(result.comparison, output_width(sys.stdout)))
     say()
     say(f"wrote {result.output}: sheets {', '.join(result.sheets)}")
-    if result.not_kept:
-        say(f"note: the new file does not carry the original's {', '.join(result.not_kept)} "
-            "(openpyxl cannot keep them); the original is unchanged.")
+    for line in result.notes:
+        say(line)
     return 0
 
 
@@ -351,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a blank in a used column: error (default, naming the cell) or drop the row")
     t.add_argument("--out", help="output workbook (default: BOOK_gdfit.xlsx beside the input)")
     t.add_argument("--in-place", action="store_true",
-                   help="write into BOOK itself; refused if anything in it would be lost")
+                   help="add gdfit's sheets to BOOK itself (written completely, then swapped in); "
+                        "refused for .xls, .xlsb, .ods and Strict files, which give a new .xlsx")
     add_fit_options(t)
     t.add_argument("--model", choices=("linear", "logistic"), default="linear",
                    help="linear (default) or logistic: logistic regression of a y of two values")

@@ -14,8 +14,10 @@ from openpyxl.worksheet.table import Table
 
 import gdfit
 from gdfit.cli import main
-from gdfit.files.book import BookError, load_book
+from gdfit.files.book import BookError, check_package
+from gdfit.files.package import open_user_book
 from gdfit.files.train import train_book
+from tests.files.package_checks import assert_user_parts_kept
 from tests.lo import needs_soffice, soffice
 
 
@@ -80,29 +82,36 @@ def test_new_file_keeps_everything_and_the_input_is_untouched(tmp_path):
     before_bytes, before = _sha(book), snapshot(book)
     result = train_book(book, sheet="Data")
     assert _sha(book) == before_bytes
+    assert_user_parts_kept(book, result.output)  # byte for byte, the index parts by additions only
     assert snapshot(result.output) == before
     wb = openpyxl.load_workbook(result.output)
     assert "GD (gdfit)" in wb.sheetnames and "Compare (gdfit)" in wb.sheetnames
-    assert result.not_kept == []
+    assert result.notes == []
 
 
-def test_in_place_is_lossless_for_what_openpyxl_keeps(tmp_path):
+def test_in_place_keeps_every_part_byte_for_byte(tmp_path):
     book = precious_book(tmp_path / "precious.xlsx")
+    original = tmp_path / "original.xlsx"
+    original.write_bytes(book.read_bytes())
     before = snapshot(book)
     assert main(["train", str(book), "--sheet", "Data", "--in-place"]) == 0
+    assert_user_parts_kept(original, book)
     assert snapshot(book) == before
     parts = zipfile.ZipFile(book).namelist()
     assert any(p.startswith("xl/comments") for p in parts)
 
 
 @needs_soffice
-def test_formulas_with_cached_values_keep_their_formulas(tmp_path):
+def test_formulas_keep_their_formulas_and_cached_values(tmp_path):
     source = precious_book(tmp_path / "precious.xlsx")
     cached = soffice(tmp_path / "profile", "xlsx", tmp_path / "lo", source)  # LibreOffice stores values
-    assert openpyxl.load_workbook(cached, data_only=True)["Data"]["D2"].value == pytest.approx(
-        float(gdfit.datasets.ad_spend().sales.sum()))
+    total = float(gdfit.datasets.ad_spend().sales.sum())
+    assert openpyxl.load_workbook(cached, data_only=True)["Data"]["D2"].value == pytest.approx(total)
     result = train_book(cached, sheet="Data")
+    assert_user_parts_kept(cached, result.output)
     assert openpyxl.load_workbook(result.output)["Data"]["D2"].value == "=SUM(B2:B31)"
+    # the saved result is still there for a viewer that does not recalculate
+    assert openpyxl.load_workbook(result.output, data_only=True)["Data"]["D2"].value == pytest.approx(total)
 
 
 def _zip(path, parts):
@@ -124,10 +133,13 @@ def test_billion_laughs_is_refused(tmp_path):
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
     bomb = _zip(tmp_path / "laughs.xlsx", parts)
-    with pytest.raises(BookError) as info:
-        load_book(bomb)
-    assert "could not be read" in str(info.value) and "\n" not in str(info.value)
     assert main(["train", str(bomb)]) == 2
+    workbook = parts["xl/workbook.xml"].decode()
+    parts["xl/workbook.xml"] = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">' + lol + ']>' + \
+        workbook[workbook.index("<workbook"):]
+    with pytest.raises(BookError) as info:  # the parts gdfit edits are parsed without a DTD
+        open_user_book(_zip(tmp_path / "laughs2.xlsx", parts))
+    assert "could not be read" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_huge_shared_strings_are_refused_before_parsing(tmp_path):
@@ -135,7 +147,7 @@ def test_huge_shared_strings_are_refused_before_parsing(tmp_path):
     bomb = _zip(tmp_path / "strings.xlsx", {"[Content_Types].xml": "<Types/>",
                                            "xl/sharedStrings.xml": "<sst>" + item * 400_000 + "</sst>"})
     with pytest.raises(BookError, match="sharedStrings.xml"):
-        load_book(bomb)
+        check_package(bomb)
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
@@ -151,14 +163,18 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.xlsx"]
 
 
-def test_wrong_extension_and_missing_sheet_exit_2(tmp_path, capsys):
-    odd = tmp_path / "data.ods"
+def test_wrong_extension_and_damaged_files_exit_2(tmp_path, capsys):
+    odd = tmp_path / "data.txt"
     odd.write_bytes(b"PK")
     assert main(["train", str(odd)]) == 2
     assert "is not .xlsx or .xlsm" in capsys.readouterr().err
+    damaged = tmp_path / "data.ods"
+    damaged.write_bytes(b"PK")
+    assert main(["train", str(damaged)]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
-def test_images_are_named_as_not_kept_and_block_in_place(tmp_path):
+def test_images_are_kept_in_a_new_file_and_in_place(tmp_path):
     from openpyxl.drawing.image import Image
     from PIL import Image as Picture
 
@@ -168,8 +184,10 @@ def test_images_are_named_as_not_kept_and_block_in_place(tmp_path):
     wb = openpyxl.load_workbook(book)
     wb["Data"].add_image(Image(str(picture)), "H2")
     wb.save(book)
-    before = _sha(book)
-    assert main(["train", str(book), "--sheet", "Data", "--in-place"]) == 2
-    assert _sha(book) == before
+    original = tmp_path / "original.xlsx"
+    original.write_bytes(book.read_bytes())
     result = train_book(book, sheet="Data")
-    assert "images" in result.not_kept and _sha(book) == before
+    assert_user_parts_kept(original, result.output)
+    assert main(["train", str(book), "--sheet", "Data", "--in-place"]) == 0
+    assert_user_parts_kept(original, book)
+    assert any(n.startswith("xl/media/") for n in zipfile.ZipFile(book).namelist())

@@ -77,7 +77,7 @@ def test_rerun_replaces_gdfit_sheets_and_keeps_a_users_sheet_of_the_same_name(tm
     assert options["learning_rate"] == 0.1 and options["max_iter"] == 5
 
 
-def test_in_place_refused_when_a_chart_would_be_lost(tmp_path):
+def test_in_place_keeps_a_chart_byte_for_byte(tmp_path):
     book = tmp_path / "charted.xlsx"
     _user_book(book)
     wb = openpyxl.load_workbook(book)
@@ -87,9 +87,10 @@ def test_in_place_refused_when_a_chart_would_be_lost(tmp_path):
                                Reference(ws, min_col=1, min_row=4, max_row=33)))
     ws.add_chart(chart, "F2")
     wb.save(book)
-    before = _sha(book)
-    assert main(["train", str(book), "--in-place"]) == 2
-    assert _sha(book) == before
+    before = zipfile.ZipFile(book).read("xl/charts/chart1.xml")
+    assert main(["train", str(book), "--in-place"]) == 0
+    assert zipfile.ZipFile(book).read("xl/charts/chart1.xml") == before
+    assert "Compare" in openpyxl.load_workbook(book).sheetnames
 
 
 def test_in_place_allowed_when_lossless(tmp_path):

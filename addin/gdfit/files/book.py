@@ -1,13 +1,10 @@
-"""Reading a user's workbook safely, finding its data, and knowing what a rewrite would lose.
+"""Opening a user's workbook package safely, finding its data, and marking gdfit's sheets.
 
-openpyxl does not carry every part of a workbook through load and save: charts, images, shapes,
-pivot tables, slicers, ActiveX and form controls, for instance, are dropped or rebuilt. gdfit
-therefore writes to a new file by default, and rewrites in place only when :func:`unkept_parts`
-finds nothing that would be lost.
+gdfit never loads and saves a user's workbook with openpyxl (which drops what it does not model);
+its sheets are added to the package as it is by :mod:`gdfit.files.package`.
 """
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,36 +13,14 @@ from typing import Any
 from gdfit.core.data import InputError
 from gdfit.report.ownership import OWNER_NAME, is_owned
 
-__all__ = ["BookError", "DataRegion", "check_package", "check_zip_limits", "unkept_parts", "load_book", "find_data",
-           "OWNER_NAME", "is_owned", "mark_owned"]
+__all__ = ["BookError", "DataRegion", "check_package", "check_zip_limits", "find_data", "OWNER_NAME", "is_owned",
+           "mark_owned"]
 
 
 MAX_FILE_BYTES = 200 * 2**20
 MAX_UNPACKED_BYTES = 1 * 2**30
 MAX_RATIO = 200  # compressed-to-unpacked ratio above which a part is treated as a zip bomb
 MAX_PARTS = 20_000
-
-# Parts that openpyxl does not keep (or rebuilds from a partial model) on load + save.
-_UNKEPT = [
-    (r"^xl/charts/chart\d+\.xml$", "charts"),
-    (r"^xl/chartsheets/", "chart sheets"),
-    (r"^xl/media/", "images"),
-    (r"^xl/drawings/drawing\d+\.xml$", "drawings (shapes, images, charts)"),
-    (r"^xl/pivotTables/", "pivot tables"),
-    (r"^xl/pivotCache/", "pivot caches"),
-    (r"^xl/slicers/", "slicers"),
-    (r"^xl/slicerCaches/", "slicer caches"),
-    (r"^xl/timelines/", "timelines"),
-    (r"^xl/activeX/", "ActiveX controls"),
-    (r"^xl/ctrlProps/", "form controls"),
-    (r"^customXml/", "custom XML parts"),
-    (r"^xl/model/", "a data model"),
-    (r"^xl/queryTables/", "query tables"),
-    (r"^xl/connections\.xml$", "data connections"),
-    (r"^xl/threadedComments/", "threaded comments"),
-    (r"^xl/richData/", "rich data types"),
-]
-
 
 class BookError(InputError):
     """A workbook that cannot be read or written safely; the message is one line."""
@@ -108,32 +83,8 @@ def check_zip_limits(package: zipfile.ZipFile, name: str) -> None:
                             "-fold (a zip bomb?); refused.")
 
 
-def unkept_parts(path: str | Path) -> list[str]:
-    """Kinds of content in the workbook that an openpyxl load + save would not keep."""
-    with check_package(path) as package:
-        names = package.namelist()
-    found = []
-    for pattern, label in _UNKEPT:
-        if any(re.search(pattern, n) for n in names) and label not in found:
-            found.append(label)
-    return found
-
-
-def load_book(path: str | Path):
-    """Load a workbook with openpyxl (VBA kept for .xlsm), after the package checks."""
-    import openpyxl
-
-    file = Path(path)
-    check_package(file).close()
-    try:
-        return openpyxl.load_workbook(file, keep_vba=file.suffix.lower() == ".xlsm", data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged parts; report one line
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BookError(f"workbook {file.name!r} could not be read ({reason[:120]}); "
-                        "open and re-save it in Excel.") from None
-
-
 def mark_owned(ws) -> None:
+    """Mark an openpyxl sheet of gdfit's with the hidden sheet-scoped name a re-run looks for."""
     from openpyxl.workbook.defined_name import DefinedName
 
     ws.defined_names[OWNER_NAME] = DefinedName(OWNER_NAME, attr_text='"gdfit"', hidden=True)

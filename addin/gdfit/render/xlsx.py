@@ -32,7 +32,7 @@ from gdfit.report.present import cell_format, expected_value, formula_format, in
 from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
-__all__ = ["render_workbook", "save_workbook", "excel_formula"]
+__all__ = ["render_workbook", "save_workbook", "excel_formula", "DEFER_ROWS"]
 
 # A font named in full: a bare Font(bold=True) has no name and LibreOffice falls back to a serif.
 _FONT = "Calibri"
@@ -85,8 +85,12 @@ def excel_formula(text: str) -> str:
     return "".join(parts)
 
 
+#: Tables longer than this may leave their rows of plain numbers to the caller (see ``deferred``).
+DEFER_ROWS = 1000
+
+
 def render_workbook(report: Report, workbook: Workbook | None = None, *,
-                    replace: bool = False) -> Workbook:
+                    replace: bool = False, deferred: dict[str, list] | None = None) -> Workbook:
     """Draw every sheet of ``report`` into ``workbook`` (a new one when None).
 
     Parameters
@@ -101,6 +105,12 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
         (cells, charts, tables and settings go; tab position, visibility and sheet-scoped names
         stay); when False such a sheet raises ``LayoutError``. Which sheets a caller may
         replace is its policy, not the renderer's.
+    deferred : dict, optional
+        When given, a table of more than ``DEFER_ROWS`` rows without number formats (the
+        Regression sheet's residual output, one row per observation) leaves its rows of plain
+        numbers unwritten, listed in ``deferred[sheet name]`` as ``(row, first column, values)``
+        for a caller that writes them straight into the sheet's XML: openpyxl spends tens of
+        microseconds on each cell. Everything else, the table's extent included, is drawn as usual.
 
     Returns
     -------
@@ -115,7 +125,8 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
         wb = workbook
     _check_existing(report, wb, replace)
     for spec in report.sheets:
-        _draw_sheet(report, spec, _blank_sheet(wb, spec.name))
+        rows = deferred.setdefault(spec.name, []) if deferred is not None else None
+        _draw_sheet(report, spec, _blank_sheet(wb, spec.name), rows)
     for name, target in workbook_names(report).items():  # a re-run's names are redefined
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     if report.title:
@@ -173,9 +184,9 @@ def _blank_sheet(wb: Workbook, name: str) -> Worksheet:
     return ws
 
 
-def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet) -> None:
+def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet, deferred: list | None = None) -> None:
     for table in spec.tables:
-        _write_table(report, ws, table)
+        _write_table(report, ws, table, deferred)
     for note in spec.notes:
         _write_note(ws, note)
     for cell in spec.formulas:
@@ -195,7 +206,11 @@ def _draw_sheet(report: Report, spec: SheetSpec, ws: Worksheet) -> None:
             ws.defined_names[name] = DefinedName(name, attr_text=text, hidden=True)
 
 
-def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
+def _plain_number(value: object) -> bool:
+    return value is None or cell_value(value)[0] == "number"
+
+
+def _write_table(report: Report, ws: Worksheet, table: Table, deferred: list | None = None) -> None:
     top, left = parse_cell(table.anchor)
     if table.header is not None:
         for j, text in enumerate(table.header):
@@ -203,9 +218,16 @@ def _write_table(report: Report, ws: Worksheet, table: Table) -> None:
             cell.font, cell.border = _HEADER_FONT, _HEADER_BORDER
             # A long header wraps; over numbers it sits to the right, above them.
             cell.alignment = _HEADER_NUMERIC if numeric_column(table, j) else _HEADER_TEXT
+    first = table.first_data_row  # parsed once, not once a cell: data-sized tables have a million
+    defer = deferred is not None and len(table.rows) > DEFER_ROWS and not any(table.number_formats) \
+        and not table.wrap
     for i, row in enumerate(table.rows):
+        if defer and all(_plain_number(v) for v in row) and any(v is not None for v in row) \
+                and not any(cell_format(table, i, j) or indented(table, i, j) for j in range(len(row))):
+            deferred.append((first + i, left, row))  # written as they are, straight into the sheet
+            continue
         for j, value in enumerate(row):
-            cell = _write_value(report, ws, table.first_data_row + i, left + j, value)
+            cell = _write_value(report, ws, first + i, left + j, value)
             fmt = cell_format(table, i, j)
             if fmt:
                 cell.number_format = fmt

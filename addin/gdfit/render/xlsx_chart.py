@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, ScatterChart, Series
-from openpyxl.chart.data_source import AxDataSource, NumRef
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef
 from openpyxl.chart.marker import Marker
+from openpyxl.chart.series import SeriesLabel, XYSeries
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
@@ -48,12 +49,26 @@ def build_chart(report: Report, spec: ChartSpec) -> ScatterChart | LineChart:
     return chart
 
 
+def _plain_series(y: str, x: str | None, title: str) -> Series:
+    """The series openpyxl's factory makes, without its ``Reference``, which refuses rows past
+    1,000,000 (Excel's last row is 1,048,576): the ranges as written, for data that long."""
+    series = XYSeries() if x is not None else Series()
+    source = NumDataSource(numRef=NumRef(f=y))
+    if x is not None:
+        series.yVal, series.xVal = source, AxDataSource(numRef=NumRef(f=x))
+    else:
+        series.val = source
+    series.title = SeriesLabel(v=title)
+    return series
+
+
 def _series(report: Report, chart: ChartSpec, spec: SeriesSpec, color: str) -> Series:
     x, y = resolve(report, spec.x_ref).a1, resolve(report, spec.y_ref).a1
-    if chart.kind == "scatter":
-        series = Series(y, xvalues=x, title=spec.name)
-    else:
-        series = Series(y, title=spec.name)
+    try:  # the factory, as always, for ranges it takes: the same chart XML as before
+        series = Series(y, xvalues=x, title=spec.name) if chart.kind == "scatter" else Series(y, title=spec.name)
+    except ValueError:
+        series = _plain_series(y, x if chart.kind == "scatter" else None, spec.name)
+    if chart.kind != "scatter":
         series.cat = AxDataSource(numRef=NumRef(f=x))
     line = LineProperties()
     series.graphicalProperties = GraphicalProperties(ln=line)
