@@ -692,24 +692,36 @@ def _number_tables(user: zipfile.ZipFile, kept: set[str], gd: _Gdfit, renamed: d
             new_parts[name] = table.result()
 
 
+#: The comment on gdfit's workbook-scoped names (Name Manager shows it): how a re-run knows them.
+NAME_COMMENT = "gdfit: an input of the GD formulas sheet"
+
+
 def _defined_names(workbook: XmlPart, book: UserBook, gd: _Gdfit, replaced: dict[str, SheetEntry],
                    positions: dict[str, int]) -> None:
     """gdfit's sheet-scoped names (its mark, the Solver model, print areas) at the sheets' positions
     among all sheets; the names of the sheets replaced go."""
     gone = {str(e.index) for e in replaced.values()}
+    ours = {name.attr("name").casefold() for name in gd.names if name.attr("localSheetId") is None}
     node = workbook.root.child("definedNames")
     for name in node.all("definedName") if node is not None else []:
         if name.attr("localSheetId") in gone:
             workbook.remove(name)
+        elif name.attr("localSheetId") is None and (name.attr("name") or "").casefold() in ours:
+            if name.attr("comment") != NAME_COMMENT:  # the user's own name: never redefined
+                raise BookError(f"the workbook already defines the name {name.attr('name')!r}, which gdfit's "
+                                "GD formulas sheet uses for its inputs; rename yours (Formulas > Name "
+                                "Manager) and train again.")
+            workbook.remove(name)  # gdfit's, from an earlier run
     titles = [title for title, _, _ in gd.sheets]
     qname = workbook.root.name("definedName")
     content = []
     for name in gd.names:
         attrs = [(k, v) for k, v in name.attrs.items()]
         scope = name.attr("localSheetId")
-        if scope is None:
-            raise BookError(f"internal: gdfit wrote a workbook-scoped name {name.attr('name')!r}")
-        attrs = [(k, str(positions[titles[int(scope)]]) if k == "localSheetId" else v) for k, v in attrs]
+        if scope is None:  # workbook-scoped (the GD formulas inputs): marked as gdfit's by its comment
+            attrs = [(k, v) for k, v in attrs if k != "comment"] + [("comment", NAME_COMMENT)]
+        else:
+            attrs = [(k, str(positions[titles[int(scope)]]) if k == "localSheetId" else v) for k, v in attrs]
         text = gd.workbook.data[name.start_end:name.end_tag].decode()
         content.append(element_bytes(qname, attrs, _unescape(text)))
     if not content:
