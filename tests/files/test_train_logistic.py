@@ -98,3 +98,21 @@ def test_cli_train_model_logistic(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Newton (maximum likelihood)" in out and "Make Unconstrained Variables Non-Negative" in out
     assert (tmp_path / "grades_gdfit.xlsx").is_file()
+
+
+def test_data_too_long_for_the_per_row_recipe_is_one_line_before_any_fitting(tmp_path, monkeypatch, capsys):
+    # The limit (100,000 rows of live p and LL terms) set to the data's 32 rows less one, so the
+    # refusal path runs on a small book; at the real limit the same check runs first.
+    from gdfit.files import train
+    from gdfit.sheets.training.logistic import MAX_LOGISTIC_ROWS, check_logistic_size
+
+    check_logistic_size(MAX_LOGISTIC_ROWS)  # at the limit: taken
+    monkeypatch.setattr("gdfit.sheets.training.logistic.MAX_LOGISTIC_ROWS", len(DATA.data) - 1)
+    monkeypatch.setattr(train, "compare_logistic_dataset", None)  # never reached: nothing is fitted
+    book = _book(tmp_path / "grades.xlsx")
+    assert main(["train", str(book), "--model", "logistic"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == ("gdfit: error: the logistic training sheets copy every row into live formulas (the Solver "
+                       "recipe, the fitted probabilities), and 32 rows is more than they take (31); fit a sample, "
+                       "or use 'gdfit logit' (or gdfit.logistic_mle) for the numbers alone.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.xlsx"]

@@ -27,7 +27,7 @@ from gdfit.excel.solver_live import add_solver_block, run_excel_solver, solver_a
 from gdfit.render.live import LiveResult, owned_names, render_book, uses_com
 from gdfit.report.cells import typed_literal
 from gdfit.report.ownership import OWNER_NAME
-from gdfit.sheets.training.logistic import logistic_report
+from gdfit.sheets.training.logistic import check_logistic_size, logistic_report
 from gdfit.sheets.training.report import training_report
 
 __all__ = ["main", "train", "TrainOutcome", "StatusBar", "import_functions", "FUNCTIONS_NAME",
@@ -113,6 +113,7 @@ def _logistic_report(book, status: StatusBar, frame, y, ranges, settings: TrainS
                      options: dict, l2: float):
     """The logistic sheets (Logistic Regression, Solver recipe, GD, Compare) for 0/1 y cells."""
     options.pop("loss")  # the log loss
+    check_logistic_size(len(y))
     labels = encode_labels(y, None, "the y cells")
     data = as_dataset(frame, labels.y, fit_intercept=const, moments=True, x_name="the x cells",
                       y_name="the y cells")

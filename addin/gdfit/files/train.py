@@ -27,7 +27,7 @@ from gdfit.report.a1 import col_letter, parse_cell, quote_sheet
 from gdfit.report.layout import footprints
 from gdfit.report.model import Note, RangeRef, Report, SheetSpec
 from gdfit.report.references import resolve
-from gdfit.sheets.training.logistic import logistic_report
+from gdfit.sheets.training.logistic import check_logistic_size, logistic_report
 from gdfit.sheets.training.report import training_report
 from gdfit.sheets.training.source import DataSource, adjacent_block
 
@@ -180,6 +180,10 @@ def _train_logistic(book: UserBook, source_path: Path, target: Path, loaded: Loa
                     const: bool, fit_options: dict[str, Any]) -> TrainResult:
     """The logistic sheets; their recipe and classification tables hold a copy of the data read."""
     positive = fit_options.pop("positive", None)
+    try:
+        check_logistic_size(len(loaded.y))  # before minutes of fitting
+    except InputError as exc:
+        raise BookError(str(exc)) from None
     labels = encode_labels(loaded.y, positive)
     data = as_dataset(loaded.X, labels.y, fit_intercept=const, moments=True)
     try:

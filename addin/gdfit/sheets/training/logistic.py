@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gdfit import __version__
-from gdfit.core.data import Dataset
+from gdfit.core.data import Dataset, InputError
 from gdfit.core.logistic.compare import LogitComparison
 from gdfit.core.logistic.output import logistic_output
 from gdfit.report.a1 import a1_range, col_letter
@@ -33,7 +33,7 @@ from gdfit.report.solver_model import SolverModel
 from gdfit.sheets.training.gd import GD_TABLES_ROW, print_charts_only
 from gdfit.sheets.training.source import NUMBER, parameter_names
 
-__all__ = ["logistic_report", "LOGISTIC_SHEETS", "THRESHOLD"]
+__all__ = ["logistic_report", "LOGISTIC_SHEETS", "THRESHOLD", "MAX_LOGISTIC_ROWS", "check_logistic_size"]
 
 LOGISTIC_SHEETS = ("Logistic Regression", "Solver", "GD", "Compare")
 THRESHOLD = 0.5
@@ -41,8 +41,23 @@ REGRESSION, SOLVER, GD, COMPARE = LOGISTIC_SHEETS
 _PROB = "0.000000"
 
 
+#: Rows the logistic sheets copy, each with its live p and log-likelihood term (the Solver recipe
+#: and the fitted probabilities): past this, Excel's Solver over them would take hours.
+MAX_LOGISTIC_ROWS = 100_000
+
+
+def check_logistic_size(n: int) -> None:
+    """Refuse, in one line, data too long for the logistic sheets' per-row recipe."""
+    if n > MAX_LOGISTIC_ROWS:
+        raise InputError(f"the logistic training sheets copy every row into live formulas (the Solver recipe, "
+                         f"the fitted probabilities), and {n:,} rows is more than they take "
+                         f"({MAX_LOGISTIC_ROWS:,}); fit a sample, or use 'gdfit logit' (or gdfit.logistic_mle) "
+                         "for the numbers alone.")
+
+
 def logistic_report(cmp: LogitComparison, data: Dataset, *, title: str = "gdfit logistic training") -> Report:
     """The four sheets (``LOGISTIC_SHEETS``) for one logistic comparison on ``data`` (0/1 labels)."""
+    check_logistic_size(data.n)
     sheets = [_regression_sheet(cmp, data), _solver_sheet(cmp, data), _gd_sheet(cmp), _compare_sheet(cmp)]
     for sheet in sheets:
         widths = auto_widths(sheet)
