@@ -1,12 +1,12 @@
-"""P13, P14: logistic regression on 100,000 x 8 against statsmodels' Logit(...).fit().
+"""P15, P16: logistic regression on 100,000 x 8 against statsmodels' Logit(...).fit().
 
 Run: ``python benchmarks/logistic.py [--rows N] [--repeats K] [--threads T]``. Every party fits
 the same data (columns of very different means and spreads, labels drawn from a logistic model).
 The reference is ``gdfit.logistic_mle``, itself checked against statsmodels to 1e-8 first:
 
-- P13: ``gdfit.fit(X, y, loss="log", grad_tol=1e-9)`` (plain full-batch descent, learning_rate
+- P15: ``gdfit.fit(X, y, loss="log", grad_tol=1e-9)`` (plain full-batch descent, learning_rate
   "auto") must land within 1e-8 (relative) of the maximum, in at most 2 x statsmodels' time;
-- P14: ``gdfit.logistic_mle`` (Newton/IRLS with every statistic it reports computed on demand)
+- P16: ``gdfit.logistic_mle`` (Newton/IRLS with every statistic it reports computed on demand)
   in at most 1 x statsmodels' time. statsmodels' fit is its default Newton (tol 1e-8).
 """
 from __future__ import annotations
@@ -42,11 +42,11 @@ def measure(rows: int = 100_000, cols: int = 8, repeats: int = 5, n_threads: int
     gd_gap = relative_gap(fit.params, mle.params)
     gd_ratio, mle_ratio = t_gd / t_sm, t_mle / t_sm
     return [
-        Result("P13", f"fit(loss='log') to 1e-8 of the MLE, {rows:,}x{cols}", f"<= {GD_GOAL:g} x statsmodels",
+        Result("P15", f"fit(loss='log') to 1e-8 of the MLE, {rows:,}x{cols}", f"<= {GD_GOAL:g} x statsmodels",
                f"{t_gd:.3f} s vs {t_sm:.3f} s = {gd_ratio:.2f} x",
                gd_ratio <= GD_GOAL and gd_gap <= PARITY and mle_gap <= PARITY,
                f"{fit.n_iter} iterations, gap to the MLE {gd_gap:.1e}"),
-        Result("P14", f"logistic_mle, {rows:,}x{cols}", f"<= {MLE_GOAL:g} x statsmodels",
+        Result("P16", f"logistic_mle, {rows:,}x{cols}", f"<= {MLE_GOAL:g} x statsmodels",
                f"{t_mle:.3f} s vs {t_sm:.3f} s = {mle_ratio:.2f} x",
                mle_ratio <= MLE_GOAL and mle_gap <= PARITY,
                f"{mle.n_iter} Newton steps vs statsmodels' {ref.mle_retvals['iterations']}; "
