@@ -1,4 +1,7 @@
-"""Third-party workbooks (opt-in): gdfit's sheets written into each workbook of a folder, twice.
+"""Third-party workbooks, run by hand: gdfit's sheets written into each workbook of a folder, twice.
+
+Not collected by the suite (the files are fetched, never committed); run it as
+``GDFIT_CORPUS=folder python -m pytest tests/files/corpus_check.py``.
 
 Set ``GDFIT_CORPUS`` to a folder of .xlsx/.xlsm files fetched from public spreadsheet libraries'
 test suites (never committed here), for instance XlsxWriter's ``xlsxwriter/test/comparison/
@@ -23,7 +26,8 @@ from tests.files.package_checks import VALIDATOR, assert_user_parts_kept, valida
 FOLDER = Path(os.environ["GDFIT_CORPUS"]) if os.environ.get("GDFIT_CORPUS") else None
 FILES = sorted(p for p in FOLDER.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm")) if FOLDER else []
 
-pytestmark = pytest.mark.skipif(not FILES, reason="GDFIT_CORPUS names no folder of workbooks")
+if not FILES:
+    raise RuntimeError("set GDFIT_CORPUS to a folder of .xlsx/.xlsm workbooks")
 
 
 @pytest.fixture(scope="module")
