@@ -43,7 +43,7 @@ from gdfit.report.model import (
 from gdfit.report.references import resolve
 
 __all__ = [
-    "present", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "expected_value", "indented",
+    "present", "column_widths", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "expected_value", "indented",
     "PRINTABLE_CM", "ROW_POINTS", "MAX_COLUMN_WIDTH", "HEADER_WRAP_WIDTH",
 ]
 
@@ -58,6 +58,10 @@ _PAGE_SAFETY = 0.92
 MAX_COLUMN_WIDTH = 40.0  # characters; longer text in a table wraps in its cell
 HEADER_WRAP_WIDTH = 16.0  # characters: a longer header wraps rather than widening its column
 _PADDING = 2.0  # characters between one column's widest value and the next column
+# A bold header character, in column-width characters: from 1.11 ("gradient: Price") to 1.27
+# ("descended: Ad") measured in LibreOffice's PDF (DejaVu Sans Bold); and the gap a header line
+# leaves in its cell, so that pdftotext (and a reader) sees two neighbouring headers apart.
+_BOLD_CHARS, _HEADER_GAP = (1.1, 1.3), 3.0
 _MIN_SCALE = 25  # percent: one page wide down to this (the widest lesson sheets need 32%)
 _FIXED_DECIMALS = 10  # the most decimals a magnitude-chosen fixed format shows
 _GENERAL_DIGITS = 9  # significant digits a General number shows (ToolPak, Answer Report)
@@ -215,6 +219,24 @@ def _wrapped_lines(text: str, width_chars: float, fill: float = 0.8) -> int:
 _NOTE_SCALE = {"title": 1.5, "heading": 1.3, "body": 1.0, "warning": 1.2, "caption": 0.85}  # bold and size
 
 
+def _header_width(text: str, width: float) -> float:
+    """``width`` or wider, so that the application wraps a bold header where gdfit expects and every
+    line leaves ``_HEADER_GAP`` free: a line filling its cell runs into the next column's header,
+    and two right-aligned headers then read as one ("descended: Web descended: Price").
+
+    A bold character is 1.1 to 1.3 column characters wide (``_BOLD_CHARS``, by letter): each line
+    must fit with the gap at the widest, and the next line's first word must not fit at the
+    narrowest, else the application would pull it up and fill the line."""
+    narrow, wide = _BOLD_CHARS
+    while True:
+        lines = textwrap.wrap(text, max(int((width - _HEADER_GAP) / wide), 1), break_long_words=False) or [""]
+        pulled_up = any((len(line) + 1 + len(after.split()[0])) * narrow <= width
+                        for line, after in zip(lines, lines[1:]))
+        if not pulled_up and max(len(line) for line in lines) * wide + _HEADER_GAP <= width:
+            return width
+        width += 0.5
+
+
 def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]]:
     """Widths by column index, and header row heights, from every table on the sheet."""
     need: dict[int, float] = {}
@@ -250,11 +272,19 @@ def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]
         if t.header is None:
             continue
         top, left = parse_cell(t.anchor)
+        for j, text in enumerate(t.header):
+            widths[left + j] = _header_width(str(text), widths.get(left + j, DEFAULT_COLUMN_WIDTH))
         lines = max((_wrapped_lines(h, widths.get(left + j, DEFAULT_COLUMN_WIDTH) / 1.2 - 1)
                      for j, h in enumerate(t.header)), default=1)
         if lines > 1:
             heights[top] = max(heights.get(top, 0.0), lines * ROW_POINTS)
     return widths, heights
+
+
+def column_widths(sheet: SheetSpec) -> dict[str, float]:
+    """The column widths ``present`` gives ``sheet`` (by letter), for a builder placing charts
+    beside its tables before the sheet is presented."""
+    return {col_letter(c): round(w, 1) for c, w in sorted(_column_widths(sheet)[0].items())}
 
 
 def _width_of(widths: dict[int, float], first: int, last: int) -> float:

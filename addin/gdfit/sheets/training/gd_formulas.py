@@ -31,14 +31,12 @@ import numpy as np
 from gdfit.core.data import Dataset
 from gdfit.core.descent.fit import FitResult, fit_dataset
 from gdfit.report.a1 import cell_a1, col_letter, span_cells
-from gdfit.report.layout import auto_widths
 from gdfit.report.model import (
     CellValue,
     ChartSpec,
     ColumnRef,
     Formula,
     Note,
-    PageSetup,
     RangeRef,
     Ref,
     SeriesSpec,
@@ -46,6 +44,7 @@ from gdfit.report.model import (
     Table,
     WorkbookName,
 )
+from gdfit.report.present import column_widths, display_format
 from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names
 
 __all__ = ["GdFormulaInputs", "gd_formulas_sheet", "training_inputs", "sgd_rate", "sgd_orders",
@@ -61,7 +60,8 @@ SGD_MAX_STEPS = 2000  # one formula row per SGD step: the SGD block is left out 
 WORK_LIMIT = 2e9
 _SCI = "0.000000E+00"
 _CHART_W, _CHART_H, _BAND = 12.0, 7.0, 15  # cm, cm, rows per band of charts (7 cm ≈ 13.2 rows)
-_LABEL_WIDTH, _NAME_WIDTH, _NUMBER_WIDTH, _MAX_WIDTH = 46.0, 22.0, 14.0, 20.0  # characters
+# Minimum widths (characters): the input and fact labels in A read on one line, B holds their names.
+_LABEL_WIDTH, _NAME_WIDTH = 46.0, 22.0
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,14 @@ class _Cols:
         self.width = 3 + 4 * k
 
 
+def _by_magnitude(values) -> str:
+    """NUMBER, or the format ``report.present`` gives the largest of ``values`` in it: a formula's
+    result has no value to size it by until it is calculated, so the builder sizes it from the
+    data it stands for (a mean of 1e11 in NUMBER would print as ###)."""
+    finite = [abs(float(v)) for v in np.ravel(values) if np.isfinite(v)]
+    return display_format(max(finite, default=0.0), NUMBER) or NUMBER
+
+
 def _abs(row: int, col: int) -> str:
     return cell_a1(row, col, absolute=True)
 
@@ -163,7 +171,11 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
     if len(inputs.start) != k:
         raise ValueError(f"start has {len(inputs.start)} values; the model has {k} parameters")
     params = parameter_names(source.labels, const)
-    sheet = SheetSpec(sheet_name)
+    # The parameters along the descent in original units (theta / s) can pass through any magnitude,
+    # and the user's inputs change them: General, which Excel and LibreOffice fit to the column.
+    param_formats = [None] * k
+    x_formats = [_by_magnitude(data.X[:, j]) for j in range(p)]
+    sheet = SheetSpec(sheet_name, column_widths={"A": _LABEL_WIDTH, "B": _NAME_WIDTH})
     work = recalculation_work(n, p, const, inputs.iterations)
     if work > WORK_LIMIT:
         sheet.notes += [Note("A1", "Gradient descent in plain formulas", "title", span=6),
@@ -226,7 +238,8 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
     sheet.tables.append(Table(f"A{std_top}", ["Standardisation z = (x - c) / s", "per x column", *source.labels],
                               [[centre_label, None, *map(Formula, centre_f)],
                                [spread_label, None, *map(Formula, spread_f)]],
-                              [None, None] + [NUMBER] * p, id="standardisation", style=None))
+                              [None, None] + [_by_magnitude([data.X[:, j].mean(), data.X[:, j].std()])
+                                              for j in range(p)], id="standardisation", style=None))
     facts_top = spread_row + 2
     n_cell, L_cell = _abs(facts_top, value_col), _abs(facts_top + 1, value_col)
     limit_cell, cap_cell = _abs(facts_top + 3, value_col), _abs(facts_top + 4, value_col)
@@ -258,25 +271,25 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
                            n_cell, cap_cell, value_col)
     header = ["iteration", "MSE", *params, "SSE", *(f"gradient: {q}" for q in params),
               *(f"velocity: {q}" for q in params), *(f"descended: {q}" for q in params)]
-    formats = ["0", _SCI, *[NUMBER] * k, _SCI, *[_SCI] * (3 * k)]
+    formats = ["0", _SCI, *param_formats, _SCI, *[_SCI] * (3 * k)]
     sheet.tables.append(Table(f"A{hist_top}", header, rows, formats, id="iterations"))
     last_row = hist_top + inputs.iterations + 1
     name("gd_history", f"$A${hist_top}:{cell_a1(last_row, cols.params[-1], True)}")
     sheet.notes.append(Note(f"A{hist_top - 1}", "One row per iteration: gd_history is the iteration, the MSE and "
                                                 "the parameters in original units; then the working columns",
                             "heading", span=12))
-    _closed_form(sheet, cols, last_row, p, const, params)
+    closed_bottom = _closed_form(sheet, cols, last_row, p, const, params)
     # -- SGD -------------------------------------------------------------------------------------
+    if sgd:  # under the closed form, not beside the iterations: the sheet then prints one page wide
+        _sgd_block(sheet, names, sheet_name, 1, closed_bottom + 3, n, inputs, centre, spread, n_cell,
+                   cap_cell, value_col, [x_formats[0], _by_magnitude(data.y), *param_formats])
     right = cols.width + 2
-    if sgd:
-        right = _sgd_block(sheet, names, sheet_name, right, hist_top, n, inputs, centre, spread, n_cell,
-                           cap_cell, value_col)
     x_block: Ref | None = source.linest_x
     if x_block is None:  # the x columns are apart where they live: gd_x is a copy of them by formulas
         # One formula per column, the same text on every row: the row's place in the copy picks the value.
         copies = [Formula(f"=INDEX({{x}},ROW()-{hist_top})", {"x": ref}) for ref in source.x]
         sheet.tables.append(Table(cell_a1(hist_top, right), list(source.labels), [copies] * n,
-                                  [NUMBER] * p, id="x_copy"))
+                                  x_formats, id="x_copy"))
         sheet.notes.append(Note(cell_a1(hist_top - 1, right), "The x columns side by side, copied by formulas "
                                 "(gd_x)", "heading", span=6))
         x_block = RangeRef(sheet_name, f"{cell_a1(hist_top + 1, right, True)}:{cell_a1(hist_top + n, right + p - 1, True)}")
@@ -300,15 +313,12 @@ def gd_formulas_sheet(source: DataSource, data: Dataset, inputs: GdFormulaInputs
 
 
 def _place_charts(sheet: SheetSpec, charts: list[ChartSpec], left: int) -> None:
-    """Fix the column widths, then lay the charts two by two from column ``left``, rows 3 on,
-    and print the inputs and the charts (the long tables are for the screen)."""
-    # Formula cells have no width to measure until they are calculated: every table column gets
-    # room for a formatted number, and no more than _MAX_WIDTH for a long header.
-    widths = {col_letter(c): _NUMBER_WIDTH for t in sheet.tables for c in range(t.rect.min_col, t.rect.max_col + 1)}
-    widths.update({letter: max(width, _NUMBER_WIDTH) for letter, width in auto_widths(sheet).items()})
-    widths = {letter: min(width, _MAX_WIDTH) for letter, width in widths.items()}
-    widths.update(A=_LABEL_WIDTH, B=_NAME_WIDTH)
-    sheet.column_widths = widths
+    """Lay the charts two by two from column ``left``, rows 3 on, beside the inputs.
+
+    The columns are as wide as ``report.present`` will draw them (it sizes and prints every sheet),
+    so a chart's second column starts where the first chart ends; the sheet records those widths
+    because the layout check (``report.layout``) reads the charts' extent from them."""
+    widths = sheet.column_widths = column_widths(sheet)
     right = left
     for i, chart in enumerate(charts):
         column = left if i % 2 == 0 else right
@@ -316,9 +326,6 @@ def _place_charts(sheet: SheetSpec, charts: list[ChartSpec], left: int) -> None:
         if i % 2 == 0:
             right = max(right, span_cells(chart.anchor, chart.width_cm, chart.height_cm, widths).max_col + 1)
     sheet.charts += charts
-    bottom = max(span_cells(c.anchor, c.width_cm, c.height_cm, widths).max_row for c in charts)
-    last_col = max(span_cells(c.anchor, c.width_cm, c.height_cm, widths).max_col for c in charts)
-    sheet.page = PageSetup(print_area=f"A1:{col_letter(last_col)}{bottom}")
 
 
 def _curvature(data: Dataset, const: bool, column, centre: Sequence[str], spread: Sequence[str],
@@ -378,8 +385,8 @@ def _iteration_rows(cols: _Cols, first: int, iterations: int, p: int, const: boo
 
 
 def _closed_form(sheet: SheetSpec, cols: _Cols, last_row: int, p: int, const: bool,
-                 params: Sequence[str]) -> None:
-    """LINEST's closed form under the last row, and the last row minus it."""
+                 params: Sequence[str]) -> int:
+    """LINEST's closed form under the last row, and the last row minus it; returns its last row."""
     k = cols.k
     const_text = "TRUE" if const else "FALSE"
     linest = []
@@ -391,12 +398,16 @@ def _closed_form(sheet: SheetSpec, cols: _Cols, last_row: int, p: int, const: bo
     sheet.tables.append(Table(f"A{top}", None, [["closed form (LINEST)", None, *linest],
                                                 ["last row minus the closed form", None, *diff]],
                               [None, None] + [_SCI] * k, id="closed_form", style=None))
+    return top + 1
 
 
 def _sgd_block(sheet: SheetSpec, names: list[WorkbookName], sheet_name: str, left: int, top: int, n: int,
                inputs: GdFormulaInputs, centre: Sequence[str], spread: Sequence[str], n_cell: str,
-               cap_cell: str, value_col: int) -> int:
-    """One feature with an intercept: one SGD step per row, then the MSE at each epoch's end."""
+               cap_cell: str, value_col: int, formats: Sequence[str | None]) -> None:
+    """One feature with an intercept: one SGD step per row from row ``top`` (its header) and column
+    ``left``, then the MSE at each epoch's end beside it; ``formats`` are those of x, y, the slope
+    and the intercept."""
+    x_format, y_format, w_format, b_format = formats
     order = sgd_orders(n, inputs.sgd_epochs, inputs.seed)
     L = col_letter
     c = {name: left + i for i, name in enumerate(
@@ -427,8 +438,8 @@ def _sgd_block(sheet: SheetSpec, names: list[WorkbookName], sheet_name: str, lef
               "gradient: slope", "gradient: intercept", "velocity: slope", "velocity: intercept",
               "descended: slope", "descended: intercept", "slope", "intercept"]
     sheet.tables.append(Table(cell_a1(top, left), header, rows,
-                              ["0", "0", "0", NUMBER, NUMBER, _SCI, _SCI, _SCI, _SCI, _SCI, _SCI, _SCI,
-                               NUMBER, NUMBER], id="sgd"))
+                              ["0", "0", "0", x_format, y_format, _SCI, _SCI, _SCI, _SCI, _SCI, _SCI, _SCI,
+                               w_format, b_format], id="sgd"))
     sheet.notes.append(Note(cell_a1(top - 1, left), f"Stochastic gradient descent: one data row per step, in the "
                             f"order numpy draws for seed {inputs.seed} (as gdfit.fit(method=\"sgd\", "
                             f"seed={inputs.seed})); each epoch is one pass over a fresh permutation",
@@ -441,9 +452,8 @@ def _sgd_block(sheet: SheetSpec, names: list[WorkbookName], sheet_name: str, lef
         epochs.append([epoch, Formula(f"=SUMPRODUCT((gd_x*{w}+{b}-gd_y)^2)/{n_cell}"), Formula(f"={w}"),
                        Formula(f"={b}")])
     sheet.tables.append(Table(cell_a1(top, e_left), ["epoch", "MSE", "slope", "intercept"], epochs,
-                              ["0", _SCI, NUMBER, NUMBER], id="sgd_epochs"))
+                              ["0", _SCI, w_format, b_format], id="sgd_epochs"))
     names.append(WorkbookName("gd_sgd_history", RangeRef(
         sheet_name, f"{cell_a1(top, e_left, True)}:{cell_a1(top + 1 + inputs.sgd_epochs, e_left + 3, True)}")))
     sheet.notes.append(Note(cell_a1(top - 1, e_left), "SGD at the end of each epoch (gd_sgd_history)", "heading",
                             span=5))
-    return e_left + 5
