@@ -26,7 +26,7 @@ from tests.lo import needs_soffice, soffice
 pytestmark = needs_soffice
 VALIDATOR = Path(__file__).resolve().parents[3] / "shared" / "tools" / "xlsx-validate" / "validate"
 TINY_HUGE = ["Tiny rate (per unit)", "Huge revenue ($)", "Outcome measured"]
-ANALYSTS = ("sales", "extreme")  # the analysts' books, each trained into <name>_gdfit.xlsx
+ANALYSTS = ("sales", "extreme", "exams")  # the analysts' books, each trained into <name>_gdfit.xlsx
 
 
 def _analyst_books(tmp: Path) -> list[Path]:
@@ -37,10 +37,15 @@ def _analyst_books(tmp: Path) -> list[Path]:
     extreme = [["Tiny and huge"], [], [], TINY_HUGE]
     extreme += [[1e-6 * (1 + i + (i % 3) * 0.7), 1e11 * (1 + 0.1 * i + (i % 4) * 0.03),
                  5e10 + 3e10 * (i % 5) + 1e9 * i] for i in range(20)]
-    for name, sheets in zip(ANALYSTS, ({"Sales": sales}, {"Data": extreme})):
+    # pass/fail by hours of study and a score, for the logistic sheets (words as the labels)
+    exams = [["Exam results"], [], ["Hours studied", "Practice score (%)", "Result"]]
+    exams += [[0.5 + 0.25 * i, 40 + (i * 7) % 50, "pass" if (i * 5 + (i % 3) * 4) % 11 > 4 else "fail"]
+              for i in range(40)]
+    for name, sheets in zip(ANALYSTS, ({"Sales": sales}, {"Data": extreme}, {"Exams": exams})):
         (tmp / f"{name}.fods").write_text(fods(sheets), encoding="utf-8")
     books = soffice(tmp / "profile", "xlsx", tmp, *(tmp / f"{name}.fods" for name in ANALYSTS))
-    return [train_book(book, out=tmp / "out" / f"{book.stem}_gdfit.xlsx").output for book in books]
+    return [train_book(book, out=tmp / "out" / f"{book.stem}_gdfit.xlsx",
+                       model="logistic" if book.stem == "exams" else "linear").output for book in books]
 
 
 @pytest.fixture(scope="module")

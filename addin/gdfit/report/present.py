@@ -449,19 +449,20 @@ def _values(report: Report, ref) -> list[float | None]:
         sheet = report.sheet(where.sheet)
     except Exception:
         return []
+    # Each table's extent once: a series can run over thousands of rows of a long table.
+    tables = [(t, t.rect, t.first_data_row) for t in sheet.tables]
     out: list[float | None] = []
     r = where.rect
     for row in range(r.min_row, r.max_row + 1):
         for col in range(r.min_col, r.max_col + 1):
-            out.append(_cell_at(sheet, row, col))
+            out.append(_cell_at(tables, row, col))
     return out
 
 
-def _cell_at(sheet: SheetSpec, row: int, col: int) -> float | None:
-    for t in sheet.tables:
-        rect = t.rect
+def _cell_at(tables, row: int, col: int) -> float | None:
+    for t, rect, first in tables:
         if rect.min_row <= row <= rect.max_row and rect.min_col <= col <= rect.max_col:
-            i, j = row - t.first_data_row, col - rect.min_col
+            i, j = row - first, col - rect.min_col
             if i < 0 or i >= len(t.rows) or j >= len(t.rows[i]):
                 return None
             v = t.rows[i][j]

@@ -82,23 +82,23 @@ def _regression_sheet(cmp: LogitComparison, data: Dataset) -> SheetSpec:
     sheet = SheetSpec(REGRESSION, page=PageSetup(pages_tall=0), column_widths={"A": 34.0})
     block = logistic_output(m, threshold=THRESHOLD)
     sheet.tables.append(Table("A1", None, block, id="block"))
-    right = 13  # column M: beside the block's ten columns
-    col = col_letter(right)
+    # Everything else under the block, within its ten columns' width: the sheet prints one page wide.
+    below = len(block) + 3
     names = parameter_names(data.labels, const)
     coef_rows: list[list[CellValue]] = [[name, float(v)] for name, v in zip(names, m.params)]
-    sheet.notes.append(Note(f"{col}1", "Coefficients used below (Newton's maximum)", "heading", span=3))
-    sheet.tables.append(Table(f"{col}2", ["Parameter", "Value"], coef_rows, [None, NUMBER], id="coefficients"))
-    top = 2 + len(coef_rows) + 3
-    sheet.notes.append(Note(f"{col}{top - 1}", "Threshold: a row is predicted positive when p >= it", "heading",
-                            span=4))
-    sheet.tables.append(Table(f"{col}{top}", ["Threshold"], [[THRESHOLD]], ["0.00"], id="threshold"))
+    sheet.notes.append(Note(f"A{below}", "Coefficients used below (Newton's maximum)", "heading", span=3))
+    sheet.tables.append(Table(f"A{below + 1}", ["Parameter", "Value"], coef_rows, [None, NUMBER],
+                              id="coefficients"))
+    top = below + 1 + len(coef_rows) + 3
+    sheet.notes.append(Note(f"A{top - 1}", "Threshold: a row is predicted positive when p >= it", "heading",
+                            span=3))
+    sheet.tables.append(Table(f"A{top}", ["Threshold"], [[THRESHOLD]], ["0.00"], id="threshold"))
     thr = CellRef(REGRESSION, "threshold", 0, "Threshold", "local")
-    rows_top = top + 4
-    fitted = _fitted_table(data, const, rows_top, col_letter(right))
+    fitted = _fitted_table(data, const, top + 4, "A")
     sheet.tables.append(fitted)
-    beside = right + data.p + 3  # right of the fitted table's x columns, y and p
+    beside = data.p + 4  # right of the fitted table's x columns, y and p, after a spare column
     _classification(sheet, cmp, thr, anchor_col=beside, top=top)
-    _roc(sheet, cmp, anchor_col=beside, top=top + 10)
+    _roc(sheet, cmp, anchor_col=beside, top=top + 12)
     return sheet
 
 
@@ -150,13 +150,16 @@ def _roc(sheet: SheetSpec, cmp: LogitComparison, anchor_col: int, top: int) -> N
     rows = [[t, float(f), float(r)] for t, f, r in zip(thresholds, curve.fpr, curve.tpr)]
     sheet.notes.append(Note(f"{col}{top - 1}", f"ROC curve (AUC {cmp.mle.auc:.4f}; computed by gdfit)", "heading",
                             span=4))
-    sheet.tables.append(Table(f"{col}{top}", ["threshold", "false positive rate", "true positive rate"], rows,
-                              [_PROB, "0.0000", "0.0000"], id="roc"))
-    sheet.tables.append(Table(f"{col_letter(anchor_col + 4)}{top}", ["chance x", "chance y"], [[0.0, 0.0], [1.0, 1.0]],
-                              ["0", "0"], id="chance"))
+    # The chart first, then the curve's table (one row per threshold) and the chance line's two
+    # points under it, all in the same columns.
+    chart_rows = 20
+    sheet.tables.append(Table(f"{col}{top + chart_rows}", ["threshold", "false positive rate", "true positive rate"],
+                              rows, [_PROB, "0.0000", "0.0000"], id="roc"))
+    sheet.tables.append(Table(f"{col}{top + chart_rows + len(rows) + 3}", ["chance x", "chance y"],
+                              [[0.0, 0.0], [1.0, 1.0]], ["0", "0"], id="chance"))
     ref = lambda table, column: ColumnRef(REGRESSION, table, column)  # noqa: E731
     sheet.charts.append(ChartSpec(
-        "scatter", f"ROC curve, AUC = {cmp.mle.auc:.4f}", f"{col_letter(anchor_col + 7)}{top}",
+        "scatter", f"ROC curve, AUC = {cmp.mle.auc:.4f}", f"{col}{top}",
         [SeriesSpec("ROC", ref("roc", "false positive rate"), ref("roc", "true positive rate"),
                     style="markers+line", marker_size=3),
          SeriesSpec("chance", ref("chance", "chance x"), ref("chance", "chance y"), style="line", line_dash="dash",
