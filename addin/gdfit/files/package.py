@@ -20,11 +20,9 @@ completely to a temporary file beside the target and then replaces it atomically
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
 import shutil
-import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from gdfit.files.book import BookError, check_zip_limits, mark_owned
 from gdfit.files.xml_edit import XmlError, XmlNode, XmlPart, element_bytes
-from gdfit.render.xlsx import render_workbook
+from gdfit.render.xlsx import render_workbook, replaced_atomically
 from gdfit.report.model import Report
 from gdfit.report.ownership import OWNER_NAME, sheet_names_for, unique_table_names
 from gdfit.report.references import renamed
@@ -750,8 +748,7 @@ def _full_calc_on_load(workbook: XmlPart) -> None:
 
 def _write_zip(user: zipfile.ZipFile, order: list[str], removed: set[str], changed: dict[str, bytes],
                new_parts: dict[str, bytes], target: Path) -> Path:
-    tmp = target.with_name(f".~{target.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
+    with replaced_atomically(target) as tmp:
         # level 1: a third of the default's time on data-sized sheets, for files about a fifth larger
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for name in order:
@@ -766,12 +763,6 @@ def _write_zip(user: zipfile.ZipFile, order: list[str], removed: set[str], chang
                     _copy_member(user, info, out)
             for name, data in new_parts.items():
                 out.writestr(name, data)
-        if target.exists():
-            shutil.copymode(target, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return target
 
 

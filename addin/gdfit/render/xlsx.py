@@ -10,7 +10,9 @@ import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -32,7 +34,7 @@ from gdfit.report.present import cell_format, expected_value, formula_format, in
 from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
-__all__ = ["render_workbook", "save_workbook", "excel_formula", "DEFER_ROWS"]
+__all__ = ["render_workbook", "save_workbook", "replaced_atomically", "excel_formula", "DEFER_ROWS"]
 
 # A font named in full: a bare Font(bold=True) has no name and LibreOffice falls back to a serif.
 _FONT = "Calibri"
@@ -135,22 +137,27 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
 
 
 def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Write ``workbook`` to ``path`` atomically: a temporary file beside it, then ``os.replace``.
-
-    If saving fails, an existing file at ``path`` is untouched and the temporary file removed.
-    An existing file's permission bits are kept.
-    """
+    """Write ``workbook`` to ``path`` atomically (see :func:`replaced_atomically`)."""
     target = Path(path)
+    with replaced_atomically(target) as tmp:
+        workbook.save(tmp)
+    return target
+
+
+@contextmanager
+def replaced_atomically(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write; when the block ends, ``os.replace`` puts it in
+    ``target``'s place in one step, keeping an existing file's permission bits. If writing fails,
+    ``target`` is untouched and the temporary file removed."""
     tmp = target.with_name(f".~{target.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
-        workbook.save(tmp)
+        yield tmp
         if target.exists():
             shutil.copymode(target, tmp)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return target
 
 
 def _check_existing(report: Report, wb: Workbook, replace: bool) -> None:
