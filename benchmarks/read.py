@@ -37,7 +37,6 @@ from common import Result, peak_resident, print_table
 TIME_GOAL = 1.5
 MEMORY_GOAL = 3.0
 COLUMNS = 8
-HEADERS = [f"x{j + 1}" for j in range(COLUMNS - 1)] + ["y"]
 
 _PARTS = {
     "[Content_Types].xml": (
@@ -67,12 +66,12 @@ _PARTS = {
 }
 
 
-def make_numbers(rows: int, seed: int = 0) -> np.ndarray:
-    """``rows`` x 8: seven x columns of different scales and a linear y, rounded to 6 decimals as
-    an analyst's data are (and so that the CSV's text and the sheet hold the same numbers)."""
+def make_numbers(rows: int, seed: int = 0, columns: int = COLUMNS) -> np.ndarray:
+    """``rows`` x ``columns``: x columns of different scales and a linear y, rounded to 6 decimals
+    as an analyst's data are (and so that the CSV's text and the sheet hold the same numbers)."""
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(rows, COLUMNS - 1)) * rng.uniform(0.5, 20.0, COLUMNS - 1) + rng.uniform(-50, 50, COLUMNS - 1)
-    y = X @ rng.normal(size=COLUMNS - 1) + 3.0 + rng.normal(scale=2.0, size=rows)
+    X = rng.normal(size=(rows, columns - 1)) * rng.uniform(0.5, 20.0, columns - 1) + rng.uniform(-50, 50, columns - 1)
+    y = X @ rng.normal(size=columns - 1) + 3.0 + rng.normal(scale=2.0, size=rows)
     return np.round(np.column_stack([X, y]), 6)
 
 
@@ -80,8 +79,15 @@ def _letter(j: int) -> str:
     return chr(ord("A") + j)
 
 
+def headers(columns: int) -> list[str]:
+    return [f"x{j + 1}" for j in range(columns - 1)] + ["y"]
+
+
 def write_xlsx(path: Path, data: np.ndarray) -> None:
-    """A one-sheet workbook: the header row of inline strings, then the numbers."""
+    """A one-sheet workbook named Data: the header row x1.. y of inline strings, then the numbers
+    (any number of columns up to Z)."""
+    columns = data.shape[1]
+    letters = [_letter(j) for j in range(columns)]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name, text in _PARTS.items():
             package.writestr(name, text)
@@ -89,11 +95,10 @@ def write_xlsx(path: Path, data: np.ndarray) -> None:
             part.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                        # the used range, which Excel, LibreOffice and openpyxl all write
-                       + f'<dimension ref="A1:{_letter(COLUMNS - 1)}{len(data) + 1}"/>'.encode()
+                       + f'<dimension ref="A1:{letters[-1]}{len(data) + 1}"/>'.encode()
                        + b'<sheetData><row r="1">'
-                       + "".join(f'<c r="{_letter(j)}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                                 for j, h in enumerate(HEADERS)).encode() + b"</row>")
-            letters = [_letter(j) for j in range(COLUMNS)]
+                       + "".join(f'<c r="{c}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                                 for c, h in zip(letters, headers(columns))).encode() + b"</row>")
             for start in range(0, len(data), 10_000):
                 chunk = []
                 for i, row in enumerate(data[start:start + 10_000].tolist(), start + 2):
@@ -105,7 +110,7 @@ def write_xlsx(path: Path, data: np.ndarray) -> None:
 
 def write_csv(path: Path, data: np.ndarray) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(HEADERS) + "\n")
+        fh.write(",".join(headers(COLUMNS)) + "\n")
         for start in range(0, len(data), 10_000):
             fh.write("".join(",".join(map(repr, row)) + "\n" for row in data[start:start + 10_000].tolist()))
 

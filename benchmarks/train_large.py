@@ -30,69 +30,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-import numpy as np
 from common import Result, peak_resident, print_table
+from read import make_numbers, write_xlsx  # the numbers and the parts P11 reads
 
 RATIO_GOAL = 2.0
 SECONDS_GOAL = {(100_000, 5): 5.0, (1_048_576, 8): 60.0}
 MEMORY_FACTOR, MEMORY_EXTRA = 4.0, 300 * 2**20
-
-
-def make_numbers(rows: int, columns: int, seed: int = 0) -> np.ndarray:
-    """``rows`` x ``columns``: x columns of different scales and a linear y with noise, 6 decimals."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(rows, columns - 1)) * rng.uniform(0.5, 20.0, columns - 1) + rng.uniform(-50, 50, columns - 1)
-    y = X @ rng.normal(size=columns - 1) + 3.0 + rng.normal(scale=2.0, size=rows)
-    return np.round(np.column_stack([X, y]), 6)
-
-
-def write_xlsx(path: Path, data: np.ndarray) -> None:
-    """A one-sheet workbook named Data: header x1.. y, then the numbers (parts as any writer saves them)."""
-    columns = data.shape[1]
-    letters = [chr(ord("A") + j) for j in range(columns)]
-    headers = [f"x{j + 1}" for j in range(columns - 1)] + ["y"]
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{main}" xmlns:r="{rel}">'
-            '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
-    }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        for name, text in parts.items():
-            package.writestr(name, text)
-        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            part.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{main}">'
-                       '<sheetData><row r="1">'.encode()
-                       + "".join(f'<c r="{letters[j]}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                                 for j, h in enumerate(headers)).encode() + b"</row>")
-            for start in range(0, len(data), 10_000):
-                chunk = []
-                for i, row in enumerate(data[start:start + 10_000].tolist(), start + 2):
-                    cells = "".join(f'<c r="{c}{i}"><v>{v!r}</v></c>' for c, v in zip(letters, row))
-                    chunk.append(f'<row r="{i}">{cells}</row>')
-                part.write("".join(chunk).encode())
-            part.write(b"</sheetData></worksheet>")
 
 
 def _gdfit_sheets_report(path: Path):
@@ -152,7 +97,7 @@ def measure(rows: int, columns: int, repeats: int) -> Result:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         book = folder / "numbers.xlsx"
-        write_xlsx(book, make_numbers(rows - 1, columns))
+        write_xlsx(book, make_numbers(rows - 1, columns=columns))
         runs: dict[str, list[dict]] = {"calamine": [], "sheets": [], "train": []}
         for _ in range(repeats):
             for party in runs:

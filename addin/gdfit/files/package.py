@@ -27,7 +27,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from openpyxl.writer.excel import ExcelWriter
 
@@ -38,8 +37,7 @@ from gdfit.report.model import Report
 from gdfit.report.ownership import OWNER_NAME, sheet_names_for, unique_table_names
 from gdfit.report.references import renamed
 
-__all__ = ["NotExtendable", "UserBook", "SheetEntry", "open_user_book", "add_report", "render_sheets", "write_package",
-           "text_cells"]
+__all__ = ["NotExtendable", "UserBook", "SheetEntry", "open_user_book", "add_report", "render_sheets", "write_package"]
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -780,36 +778,3 @@ def _copy_member(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zi
 
 
 _STREAMED = 2**24  # bytes unpacked
-
-
-# -- the user's cells gdfit reads, as Excel sees them -----------------------------------------
-
-_TEXT_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="(?:s|inlineStr)"[^>]*>')
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def text_cells(book: UserBook, sheet: str, columns: Iterable[int], first_row: int, last_row: int) -> set[tuple[int, int]]:
-    """(row, column) of the cells holding text (shared or inline strings) in ``columns`` between the
-    rows given, 1-based, scanned from the sheet's part in pieces."""
-    from gdfit.report.a1 import col_index
-
-    wanted = set(columns)
-    entry = book[sheet]
-    found: set[tuple[int, int]] = set()
-    if not entry.part:
-        return found
-    with book.zip() as package, package.open(entry.part) as stream:
-        tail = b""
-        while True:
-            chunk = stream.read(2**22)
-            data = tail + chunk
-            cut = data.rfind(b"<") if chunk else len(data)  # a tag cut in two is scanned with the next piece
-            data, tail = data[:cut], data[cut:]
-            for match in _TEXT_CELL.finditer(data):
-                ref = _CELL_REF.search(match.group(0))
-                if ref is not None:
-                    row, col = int(ref.group(2)), col_index(ref.group(1).decode())
-                    if col in wanted and first_row <= row <= last_row:
-                        found.add((row, col))
-            if not chunk:
-                return found

@@ -13,7 +13,7 @@ from gdfit.report.model import CellRef, CellValue, ChartSpec, ColumnRef, Note, P
 from gdfit.sheets.manifest import add_manifest
 from gdfit.sheets.training.source import NUMBER, DataSource, parameter_names, pieces
 
-__all__ = ["gd_sheet", "print_charts_only", "GD_TABLES_ROW"]
+__all__ = ["gd_sheet", "GD_TABLES_ROW"]
 
 SHEET = "GD"
 GD_TABLES_ROW = 68  # the GD sheet's tables start below its three charts, stacked in column D (rows 4-61)
@@ -126,11 +126,6 @@ def _distance_table(sheet: SheetSpec, run: FitResult, header: list[str], top: in
     table = Table(f"A{top + 1}", [step, *names], rows, ["0"] + ["0.00E+00"] * len(names), id=f"distance_{key}")
     sheet.tables.append(table)
     return table.rect.max_row + 3
-
-
-def print_charts_only(sheet: SheetSpec) -> None:
-    """Kept for callers: the GD sheet's print area is now set for every sheet by
-    ``gdfit.report.present`` (everything gdfit writes, one page wide)."""
 
 
 def _manifest(sheet: SheetSpec, fit: FitResult, source: DataSource, data: Dataset, col: int, top: int) -> None:

@@ -30,7 +30,7 @@ from gdfit.report.model import (
     Table,
 )
 from gdfit.report.solver_model import SolverModel
-from gdfit.sheets.training.gd import GD_TABLES_ROW, print_charts_only
+from gdfit.sheets.training.gd import GD_TABLES_ROW
 from gdfit.sheets.training.source import NUMBER, parameter_names
 
 __all__ = ["logistic_report", "LOGISTIC_SHEETS", "THRESHOLD", "MAX_LOGISTIC_ROWS", "check_logistic_size"]
@@ -63,9 +63,7 @@ def logistic_report(cmp: LogitComparison, data: Dataset, *, title: str = "gdfit 
         widths = auto_widths(sheet)
         widths.update(sheet.column_widths)
         sheet.column_widths = {key: min(value, 60.0) for key, value in widths.items()}
-    report = Report(sheets, title=title)
-    print_charts_only(report.sheet(GD))
-    return report
+    return Report(sheets, title=title)
 
 
 def _predictor_text(k: int, const: bool, x: str, m: str, b: str) -> str:
