@@ -19,7 +19,7 @@ libraries and times only its own work:
   and add them to the package.
 
 The parties alternate within each round; the median of the rounds counts, and each process
-reports its peak resident size (Linux VmHWM).
+reports its peak resident size (Linux VmHWM). Every party runs with one BLAS thread.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Result, peak_resident, print_table
+from common import Result, limited, peak_resident, print_table
 from read import make_numbers, write_xlsx  # the numbers and the parts P11 reads
 
 RATIO_GOAL = 2.0
@@ -62,6 +62,11 @@ def _child(party: str, path: Path, out: Path) -> None:
     import warnings
 
     warnings.simplefilter("ignore")  # the fit's convergence notes are not the benchmark's
+    with limited(1):  # the same BLAS thread limit for every party (on two shared cores, two
+        _party(party, path, out)  # threads make each small product of the Solver's several times slower)
+
+
+def _party(party: str, path: Path, out: Path) -> None:
     if party == "calamine":
         import python_calamine
 

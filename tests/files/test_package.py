@@ -446,3 +446,46 @@ def test_a_users_own_name_spelled_like_a_gd_formulas_input_is_never_redefined(tm
     assert names["gd_x"].comment == "gdfit: an input of the GD formulas sheet"
     assert sorted(n for n in names if n.startswith("gd_")) == sorted(
         n for n in openpyxl.load_workbook(first.output).defined_names if n.startswith("gd_"))
+
+
+def _cells(data: bytes) -> dict:
+    def value(v):
+        return (v.ref, v.text) if hasattr(v, "text") else v  # an array formula: by what it says
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: {(c.coordinate, value(c.value), c.data_type, c.number_format, c.font.b, c.alignment.horizontal)
+                       for row in ws.iter_rows() for c in row if c.value is not None}
+            for ws in wb.worksheets}
+
+
+def test_columns_written_straight_into_the_sheet_are_the_cells_openpyxl_writes_for_rows(tmp_path):
+    """The Regression sheet's one row per observation, held as columns and written without
+    openpyxl's cells: every cell, its type, format and style as openpyxl writes the same table held
+    as a list of rows (the previous representation), with a #N/A where a value is NaN."""
+    import dataclasses
+
+    import numpy as np
+
+    from gdfit.files.package import render_sheets
+    from gdfit.render.xlsx import render_workbook
+    from gdfit.report.model import Columns
+    from gdfit.sheets.training.dataset import ad_spend_report
+
+    report = ad_spend_report(reproducible=True)[0]
+    regression = report.sheet("Regression")
+    block = next(t for t in regression.tables if isinstance(t.rows, Columns))
+    assert len(block.rows) == 30
+    # a NaN, as a Standard Residual is when every residual is 0
+    columns = [block.rows.column(j) for j in range(block.rows.width)]
+    columns[3] = np.where(np.arange(30) == 4, np.nan, columns[3])
+    block_index = regression.tables.index(block)
+    regression.tables[block_index] = dataclasses.replace(block, rows=Columns(columns))
+    straight = render_sheets(report)
+    assert b"<v>#N/A</v>" in members(io.BytesIO(straight))["xl/worksheets/sheet4.xml"]
+    regression.tables[block_index] = dataclasses.replace(block, rows=[list(r) for r in Columns(columns)])
+    buffer = io.BytesIO()
+    render_workbook(report).save(buffer)
+    assert _cells(straight) == _cells(buffer.getvalue())
+    path = tmp_path / "straight.xlsx"
+    path.write_bytes(straight)
+    assert validator_errors(path) == {"straight.xlsx": 0}

@@ -27,12 +27,14 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+import numpy as np
 from openpyxl.writer.excel import ExcelWriter
 
 from gdfit.files.book import BookError, check_zip_limits, mark_owned
 from gdfit.files.xml_edit import XmlError, XmlNode, XmlPart, element_bytes
-from gdfit.render.xlsx import render_workbook, replaced_atomically
+from gdfit.render.xlsx import DeferredColumns, render_workbook, replaced_atomically
 from gdfit.report.model import Report
 from gdfit.report.ownership import OWNER_NAME, sheet_names_for, unique_table_names
 from gdfit.report.references import renamed
@@ -427,17 +429,25 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 def _merge_rows(xml: bytes, rows: list) -> bytes:
-    """Rows of plain numbers (``(row, first column, values)``) merged into openpyxl's sheetData,
-    each cell as openpyxl writes a number (``t="n"``, ``%.16g``); a row openpyxl wrote too keeps
-    its attributes, its cells and the new ones in column order."""
+    """Rows of plain numbers (``(row, first column, values)``) and ``DeferredColumns`` merged into
+    openpyxl's sheetData, each cell as openpyxl writes a number (``t="n"``, ``%.16g``, its style's
+    ``s``) or a #N/A; a row openpyxl wrote too keeps its attributes, its cells and the new ones in
+    column order."""
     from gdfit.report.a1 import col_index, col_letter
 
     start, end = xml.index(b"<sheetData>") + len(b"<sheetData>"), xml.index(b"</sheetData>")
     existing = {int(m.group(1)): m for m in _ROW.finditer(xml, start, end)}
+    # per row, pieces of cells keyed by their first column (blocks never share a column range)
     generated: dict[int, list[tuple[int, bytes]]] = {}
     letters: dict[int, str] = {}
     max_col = 0
-    for r, left, values in rows:
+    for entry in rows:
+        if isinstance(entry, DeferredColumns):
+            for r, cells in _column_rows(entry):
+                generated.setdefault(r, []).append((entry.first_col, cells))
+            max_col = max(max_col, entry.first_col + entry.columns.width - 1)
+            continue
+        r, left, values = entry
         cells = generated.setdefault(r, [])
         for j, value in enumerate(values, left):
             if value is not None:
@@ -458,6 +468,8 @@ def _merge_rows(xml: bytes, rows: list) -> bytes:
             cells.sort(key=lambda cell: cell[0])
         out.append(b'<row r="%d"%s>' % (r, attrs) + b"".join(c for _, c in cells) + b"</row>")
     body = xml[:start] + b"".join(out) + xml[end:]
+    if not generated:
+        return body
     dimension = _DIMENSION.search(body)
     if dimension:  # openpyxl measured the cells it wrote; the sheet now reaches further
         first_col, first_row = dimension.group(1), dimension.group(2)
@@ -466,6 +478,25 @@ def _merge_rows(xml: bytes, rows: list) -> bytes:
         ref = f'<dimension ref="{first_col.decode()}{first_row.decode()}:{col_letter(last_col)}{last_row}"'.encode()
         body = body[:dimension.start()] + ref + body[dimension.end():]
     return body
+
+
+def _column_rows(block: DeferredColumns) -> Iterator[tuple[int, bytes]]:
+    """The cells of each row of ``block`` as openpyxl would write them, row by row."""
+    from gdfit.report.a1 import col_letter
+
+    cells = []  # per column, the cell of every row
+    rows = range(block.first_row, block.first_row + len(block.columns))
+    for j in range(block.columns.width):
+        values = block.columns.column(j)
+        if values is None:
+            continue
+        letter = col_letter(block.first_col + j)
+        styles = [f' s="{s}"' if s is not None else "" for s in block.styles[j]]
+        style = [styles[code] for code in block.codes[j].tolist()]
+        cells.append([f'<c r="{letter}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' if finite
+                      else f'<c r="{letter}{r}" t="e"><v>#N/A</v></c>'
+                      for r, s, v, finite in zip(rows, style, values.tolist(), np.isfinite(values).tolist())])
+    return zip(rows, ("".join(row).encode() for row in zip(*cells)))
 
 
 def add_report(book: UserBook, report: Report, target: Path) -> Report:

@@ -11,10 +11,12 @@ import re
 import shutil
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula as XLArrayFormula
@@ -29,12 +31,21 @@ from gdfit.render.xlsx_chart import build_chart
 from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
-from gdfit.report.model import ArrayFormula, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
-from gdfit.report.present import cell_format, expected_value, formula_format, indented, numeric_column, present
+from gdfit.report.model import ArrayFormula, Columns, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
+from gdfit.report.present import (
+    cell_format,
+    column_formats,
+    expected_value,
+    formula_format,
+    indented,
+    numeric_column,
+    present,
+)
 from gdfit.report.references import formula_text, workbook_names
 from gdfit.report.solver_model import solver_names
 
-__all__ = ["render_workbook", "save_workbook", "replaced_atomically", "excel_formula", "DEFER_ROWS"]
+__all__ = ["render_workbook", "save_workbook", "replaced_atomically", "excel_formula", "DEFER_ROWS",
+           "DeferredColumns"]
 
 # A font named in full: a bare Font(bold=True) has no name and LibreOffice falls back to a serif.
 _FONT = "Calibri"
@@ -91,6 +102,19 @@ def excel_formula(text: str) -> str:
 DEFER_ROWS = 1000
 
 
+@dataclass(frozen=True)
+class DeferredColumns:
+    """A ``Columns`` table left for the caller to write into the sheet's XML: its first row and
+    column, the columns, and for each column the code of every cell's format with the style id
+    (``s``) each code stands for in the workbook's styles (None: no style)."""
+
+    first_row: int
+    first_col: int
+    columns: Columns
+    codes: tuple
+    styles: tuple
+
+
 def render_workbook(report: Report, workbook: Workbook | None = None, *,
                     replace: bool = False, deferred: dict[str, list] | None = None) -> Workbook:
     """Draw every sheet of ``report`` into ``workbook`` (a new one when None).
@@ -108,11 +132,12 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
         stay); when False such a sheet raises ``LayoutError``. Which sheets a caller may
         replace is its policy, not the renderer's.
     deferred : dict, optional
-        When given, a table of more than ``DEFER_ROWS`` rows without number formats (the
-        Regression sheet's residual output, one row per observation) leaves its rows of plain
-        numbers unwritten, listed in ``deferred[sheet name]`` as ``(row, first column, values)``
-        for a caller that writes them straight into the sheet's XML: openpyxl spends tens of
-        microseconds on each cell. Everything else, the table's extent included, is drawn as usual.
+        When given, a table of more than ``DEFER_ROWS`` rows without number formats leaves its
+        rows of plain numbers unwritten, listed in ``deferred[sheet name]`` as ``(row, first
+        column, values)``, and a table of ``Columns`` (the Regression sheet's one row per
+        observation) as a ``DeferredColumns``, for a caller that writes them straight into the
+        sheet's XML: openpyxl spends tens of microseconds on each cell. Everything else, the
+        tables' extents and the styles their formats need included, is drawn as usual.
 
     Returns
     -------
@@ -226,9 +251,14 @@ def _write_table(report: Report, ws: Worksheet, table: Table, deferred: list | N
             # A long header wraps; over numbers it sits to the right, above them.
             cell.alignment = _HEADER_NUMERIC if numeric_column(table, j) else _HEADER_TEXT
     first = table.first_data_row  # parsed once, not once a cell: data-sized tables have a million
+    if isinstance(table.rows, Columns):
+        _write_columns(ws, table, first, left, deferred)
+        rows = ()
+    else:
+        rows = table.rows
     defer = deferred is not None and len(table.rows) > DEFER_ROWS and not any(table.number_formats) \
         and not table.wrap
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(rows):
         if defer and all(_plain_number(v) for v in row) and any(v is not None for v in row) \
                 and not any(cell_format(table, i, j) or indented(table, i, j) for j in range(len(row))):
             deferred.append((first + i, left, row))  # written as they are, straight into the sheet
@@ -247,6 +277,32 @@ def _write_table(report: Report, ws: Worksheet, table: Table, deferred: list | N
         if table.style:
             xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
         ws.add_table(xl)
+
+
+def _write_columns(ws: Worksheet, table: Table, first: int, left: int, deferred: list | None) -> None:
+    columns = table.rows
+    assert isinstance(columns, Columns)
+    drawn = [column_formats(table, j) for j in range(columns.width)]
+    if deferred is not None:
+        styles = tuple(tuple(None if f is None else _style_id(ws, f) for f in formats) for _, formats in drawn)
+        deferred.append(DeferredColumns(first, left, columns, tuple(codes for codes, _ in drawn), styles))
+        return
+    for j, (codes, formats) in enumerate(drawn):
+        values = columns.column(j)
+        if values is None:
+            continue
+        for i, (value, code) in enumerate(zip(values.tolist(), codes.tolist())):
+            cell = ws.cell(row=first + i, column=left + j)
+            kind, cell.value = cell_value(value)
+            if kind == "number" and formats[code]:
+                cell.number_format = formats[code]
+
+
+def _style_id(ws: Worksheet, number_format: str) -> int:
+    """The workbook's style id (a cell's ``s``) for ``number_format`` on a plain cell."""
+    cell = Cell(ws)  # never placed on the sheet: only its style is wanted
+    cell.number_format = number_format
+    return cell.style_id
 
 
 def _write_value(report: Report, ws: Worksheet, row: int, col: int, value: object):
@@ -300,8 +356,8 @@ def _page_setup(ws: Worksheet, spec: SheetSpec) -> None:
     ws.page_setup.orientation = "landscape" if page.landscape else "portrait"
     if page.scale is not None and not page.fit_to_page:
         ws.page_setup.scale = page.scale
-    for row in page.row_breaks:
-        ws.row_breaks.append(Break(id=row))
+    if page.row_breaks:  # at once: openpyxl's append copies the list each time
+        ws.row_breaks.brk = [Break(id=row) for row in page.row_breaks]
     if page.repeat_rows:
         ws.print_title_rows = page.repeat_rows
     if page.fit_to_page:

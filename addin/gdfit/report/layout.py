@@ -16,7 +16,17 @@ from gdfit.report.a1 import (
     span_cells,
     text_width,
 )
-from gdfit.report.model import ArrayFormula, CellValue, ChartSpec, Formula, LayoutError, Report, SheetSpec, Table
+from gdfit.report.model import (
+    ArrayFormula,
+    CellValue,
+    ChartSpec,
+    Columns,
+    Formula,
+    LayoutError,
+    Report,
+    SheetSpec,
+    Table,
+)
 from gdfit.report.references import formula_text, resolve
 
 __all__ = ["footprints", "overlaps", "auto_widths", "validate", "contour_rows"]
@@ -104,6 +114,8 @@ def validate(report: Report) -> None:
             raise LayoutError(f"on sheet {sheet.name!r}, {a} overlaps {b}")
         for table in sheet.tables:
             _check_table(table, table_names)
+            if isinstance(table.rows, Columns):
+                continue  # numbers only
             for value in (v for row in table.rows for v in row):
                 if isinstance(value, (Formula, ArrayFormula)):
                     _check_formula(report, value, sheet.name)
@@ -192,6 +204,8 @@ def _check_table(table: Table, names: set[str]) -> None:
 
 def _array_cells(table: Table) -> int:
     """Count multi-cell array formulas, checking each lies in the table over blank cells."""
+    if isinstance(table.rows, Columns):
+        return 0  # numbers only
     count = 0
     for i, row in enumerate(table.rows):
         for j, value in enumerate(row):

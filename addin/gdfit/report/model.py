@@ -14,8 +14,9 @@ No I/O, and nothing from openpyxl or xlwings.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Sequence, Union
 
 from gdfit.report.a1 import Rect, parse_cell
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Formula", "ArrayFormula", "ColumnRef", "CellRef", "CellStyle", "RowKey", "RangeRef", "Ref",
-    "Table", "Note", "FormulaCell", "CellValue",
+    "Table", "Columns", "Note", "FormulaCell", "CellValue",
     "SeriesSpec", "ChartSpec", "PageSetup", "SheetSpec", "WorkbookName", "Report", "LayoutError",
     "PALETTE", "series_colors",
 ]
@@ -100,6 +101,74 @@ class ArrayFormula:
 
 
 CellValue = Union[None, bool, int, float, str, Formula, ArrayFormula]
+
+
+class Columns(SequenceABC):
+    """A table's rows of numbers held as columns: a million rows are a few arrays, not a million
+    lists (the Regression sheet's one row per observation).
+
+    ``columns`` are one-dimensional numpy arrays of numbers, all of one length, or None for an
+    empty column. As a sequence it is the rows: ``columns[i]`` is the list of Python numbers
+    (None for an empty column, NaN for a #N/A) that a list-of-lists table would hold, so every
+    reader of ``Table.rows`` works on it; renderers and the presentation rules read the arrays
+    directly (:meth:`column`). The arrays are kept read-only, so copies of a report share them.
+    """
+
+    __slots__ = ("_columns", "_length", "_memo")
+
+    def __init__(self, columns: Sequence[Any]) -> None:
+        arrays = []
+        for c in columns:
+            if c is not None:
+                c = c.copy() if c.flags.writeable else c
+                c.setflags(write=False)
+                if c.ndim != 1 or c.dtype.kind not in "if":
+                    raise LayoutError(f"Columns takes 1-D arrays of numbers; got {c.dtype} of shape {c.shape}")
+            arrays.append(c)
+        lengths = {len(c) for c in arrays if c is not None}
+        if len(lengths) > 1:
+            raise LayoutError(f"Columns needs columns of one length; got lengths {sorted(lengths)}")
+        self._columns = tuple(arrays)
+        self._length = lengths.pop() if lengths else 0
+        self._memo: dict[Any, Any] = {}
+
+    @property
+    def width(self) -> int:
+        return len(self._columns)
+
+    def column(self, j: int) -> Any:
+        """The array of column ``j`` (None when it is empty)."""
+        return self._columns[j]
+
+    def value(self, i: int, j: int) -> int | float | None:
+        """The value of row ``i``, column ``j``, as a Python number."""
+        c = self._columns[j]
+        return None if c is None else c[i].item()
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per ``key``: what is derived from immutable columns (their formats)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._length))]
+        k = i + self._length if i < 0 else i
+        if not 0 <= k < self._length:
+            raise IndexError(f"row {i} of {self._length}")
+        return [None if c is None else c[k].item() for c in self._columns]
+
+    def __deepcopy__(self, memo: dict) -> "Columns":
+        return self  # immutable
+
+    def __repr__(self) -> str:
+        return f"Columns({self._length} rows x {self.width})"
+
+
 NoteStyle = Literal["title", "heading", "body", "warning", "caption"]
 
 
@@ -122,7 +191,8 @@ class Table:
 
     @property
     def width(self) -> int:
-        return max([len(self.header or ())] + [len(r) for r in self.rows] + [1])
+        rows = [self.rows.width] if isinstance(self.rows, Columns) else [len(r) for r in self.rows]
+        return max([len(self.header or ())] + rows + [1])
 
     @property
     def first_data_row(self) -> int:

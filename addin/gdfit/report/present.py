@@ -26,11 +26,14 @@ import textwrap
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+import numpy as np
+
 from gdfit.report.a1 import DEFAULT_COLUMN_WIDTH, Rect, col_index, col_letter, parse_cell, span_cells
 from gdfit.report.model import (
     ArrayFormula,
     ChartSpec,
     ColumnRef,
+    Columns,
     Formula,
     FormulaCell,
     Note,
@@ -43,8 +46,8 @@ from gdfit.report.model import (
 from gdfit.report.references import resolve
 
 __all__ = [
-    "present", "column_widths", "display_format", "display_text", "numeric_column", "cell_format", "formula_format", "expected_value", "indented",
-    "PRINTABLE_CM", "ROW_POINTS", "MAX_COLUMN_WIDTH", "HEADER_WRAP_WIDTH",
+    "present", "column_widths", "display_format", "display_text", "numeric_column", "cell_format", "column_formats", "formula_format", "expected_value", "indented",
+    "PRINTABLE_CM", "ROW_POINTS", "MAX_COLUMN_WIDTH", "HEADER_WRAP_WIDTH", "MAX_ROW_BREAKS",
 ]
 
 ROW_POINTS = 15.0  # Excel's default row height (Calibri 11)
@@ -76,10 +79,34 @@ def _is_fixed(fmt: str) -> bool:
     return body != "" and set(body) <= set("0.") and body.count(".") <= 1
 
 
+# Powers of ten as Python reads them ("1e-5" is the double nearest to 10**-5): the exact boundaries
+# of a number's decimal exponent, where log10's last bit can fall either side.
+_POW10_LOW = -330
+_POW10 = np.array([float(f"1e{e}") for e in range(_POW10_LOW, 310)])
+
+
+def _exponent(a: float) -> int:
+    """The decimal exponent of ``a`` > 0: ``10**e <= a < 10**(e + 1)``, exact at powers of ten."""
+    e = math.floor(math.log10(a))
+    if a < _POW10[e - _POW10_LOW]:
+        e -= 1
+    elif a >= _POW10[e + 1 - _POW10_LOW]:
+        e += 1
+    return e
+
+
+def _exponents(a: np.ndarray) -> np.ndarray:
+    """:func:`_exponent` of every element of ``a`` (all > 0 and finite)."""
+    e = np.floor(np.log10(a)).astype(np.int64)
+    e -= a < _POW10[e - _POW10_LOW]
+    e += a >= _POW10[e + 1 - _POW10_LOW]
+    return e
+
+
 def _magnitude_format(a: float, digits: int, min_decimals: int, scientific_decimals: int) -> str:
     if a >= 1e11 or 0 < a < 1e-4:
         return "0." + "0" * scientific_decimals + "E+00"
-    integer_digits = math.floor(math.log10(a)) + 1 if a > 0 else 1
+    integer_digits = _exponent(a) + 1 if a > 0 else 1
     decimals = max(min_decimals if a < 1e4 else 0, min(_FIXED_DECIMALS, digits - integer_digits))
     body = "#,##0" if a >= 1e5 else "0"
     return body + ("." + "0" * decimals if decimals > 0 else "")
@@ -153,6 +180,8 @@ def display_text(value: object, number_format: str | None) -> str:
 def numeric_column(table: Table, j: int) -> bool:
     """True when column ``j`` of ``table`` holds numbers or formulas only (it is right-aligned,
     header included)."""
+    if isinstance(table.rows, Columns):
+        return j < table.rows.width and table.rows.column(j) is not None and len(table.rows) > 0
     values = [row[j] for row in table.rows if j < len(row) and row[j] is not None]
     return bool(values) and all(
         not isinstance(v, (str, bool)) and isinstance(v, (int, float, Formula, ArrayFormula))
@@ -179,6 +208,8 @@ def expected_value(cell: FormulaCell, di: int, dj: int) -> float | None:
 def indented(table: Table, i: int, j: int) -> bool:
     """True for a text cell right of a number (an Answer Report's "Formula" after its "Cell
     Value"): a right-aligned number would otherwise run into the text."""
+    if isinstance(table.rows, Columns):
+        return False  # numbers only
     row = table.rows[i]
     left = row[j - 1] if 0 < j <= len(row) else None
     return isinstance(row[j], str) and isinstance(left, (int, float, Formula)) and not isinstance(left, bool)
@@ -192,6 +223,9 @@ def cell_format(table: Table, i: int, j: int) -> str | None:
     """
     formats = list(table.number_formats)
     fmt = formats[j] if j < len(formats) else None
+    if isinstance(table.rows, Columns):
+        codes, chosen = column_formats(table, j)
+        return None if codes is None else chosen[codes[i]]
     value = table.rows[i][j]
     if isinstance(value, (Formula, ArrayFormula)):
         if fmt is None or not _is_fixed(fmt):
@@ -200,6 +234,124 @@ def cell_format(table: Table, i: int, j: int) -> str | None:
                    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
         return display_format(max(numbers), fmt) if numbers else None
     return display_format(value, fmt)
+
+
+def column_formats(table: Table, j: int) -> tuple[np.ndarray | None, list[str | None]]:
+    """Column ``j`` of a ``Columns`` table as drawn: a code for each cell and the formats the codes
+    stand for (``formats[codes[i]]`` is ``cell_format(table, i, j)``); ``(None, [])`` for an
+    empty column. Worked out once for the whole column, with numpy."""
+    rows = table.rows
+    assert isinstance(rows, Columns)
+    formats = list(table.number_formats)
+    fmt = formats[j] if j < len(formats) else None
+    return rows.memo(("formats", j, fmt), lambda: _array_formats(rows.column(j), fmt))
+
+
+def _array_formats(values: np.ndarray | None, number_format: str | None) -> tuple[np.ndarray | None, list]:
+    """``display_format`` of every element of ``values`` as codes into a list of formats."""
+    if values is None:
+        return None, []
+    v = values.astype(float)
+    fmt = number_format or "General"
+    if fmt != "General":
+        if not _is_fixed(fmt):
+            return np.zeros(len(v), dtype=np.int64), [number_format]  # kept whatever the value
+        chosen = [display_format(x, number_format) for x in v.tolist()]  # rare: no array rule yet
+        kinds = sorted(set(chosen), key=lambda f: (f is not None, f or ""))
+        index = {f: k for k, f in enumerate(kinds)}
+        return np.array([index[f] for f in chosen], dtype=np.int64), kinds
+    # General: a value that shows as typed keeps it (key -1); the others, their magnitude's format
+    # (one key per format: scientific, or integer digits and thousands separators).
+    a = np.abs(v)
+    key = np.full(len(v), -1, dtype=np.int64)
+    ranged = np.isfinite(a) & (a > 0)
+    exponent = np.zeros(len(v), dtype=np.int64)
+    exponent[ranged] = _exponents(a[ranged])
+    typed = ranged & (a >= 1e-4) & (a < 1e11) & _nine_digits(a, exponent, ranged) & \
+        ~((a >= 1e8) & (a == np.floor(a)))  # repr counts the ".0" of 123456789.0: ten digits
+    scientific = ranged & ((a >= 1e11) | (a < 1e-4))
+    fixed = ranged & ~typed & ~scientific
+    key[scientific] = 0
+    key[fixed] = 1 + 2 * (exponent[fixed] + 5) + (a[fixed] >= 1e5)  # exponents from -4: keys from 3
+    kinds: list[str | None] = [number_format]
+    codes = np.zeros(len(v), dtype=np.int64)
+    for k in np.unique(key[key >= 0]).tolist():
+        where = key == k
+        codes[where] = len(kinds)
+        kinds.append(display_format(float(v[np.argmax(where)]), number_format))  # the key decides it
+    return codes, kinds
+
+
+def _nine_digits(a: np.ndarray, exponent: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """True where ``repr(a)`` has at most nine significant digits, i.e. where the nine-digit
+    decimal nearest ``a`` reads back as ``a``: ``a`` scaled to nine integer digits rounds to an
+    integer m, and m scaled back by an exact power of ten is correctly rounded to ``a`` or not."""
+    out = np.zeros(len(a), dtype=bool)
+    shift = 8 - exponent[mask]
+    x = a[mask]
+    up = shift >= 0
+    power = _POW10[np.abs(shift) - _POW10_LOW]
+    m = np.where(up, np.rint(x * power), np.rint(x / power))
+    out[mask] = np.where(up, m / power, m * power) == x
+    return out
+
+
+def _array_text_width(values: np.ndarray, codes: np.ndarray, formats: list[str | None]) -> int:
+    """The longest ``display_text`` of the column's values in their formats (codes as from
+    :func:`_array_formats`), without writing every value out."""
+    v = values.astype(float)
+    width = 0
+    for k, fmt in enumerate(formats):
+        group = v[codes == k]
+        if not len(group):
+            continue
+        finite = np.isfinite(group)
+        if not finite.all():
+            width = max(width, len(display_text(math.nan, fmt)))
+            group = group[finite]
+            if not len(group):
+                continue
+        if (fmt or "General") == "General" and np.abs(group).max() < 1e11:
+            width = max(width, int(_general_lengths(group).max()))
+            continue
+        # A fixed or scientific format: the text grows with |value| (its exponent with the
+        # exponent's size), so the longest is at an end of each sign's range.
+        candidates = []
+        for part in (group[group >= 0], group[group < 0]):
+            if len(part):
+                magnitude = np.abs(part)
+                candidates += [float(part[np.argmax(magnitude)]), float(part[np.argmin(magnitude)])]
+        width = max(width, max(len(display_text(c, fmt)) for c in candidates))
+    return width
+
+
+def _general_lengths(v: np.ndarray) -> np.ndarray:
+    """``len(f"{x:.10g}")`` of values shown in General below 1e11, element by element: the sign,
+    the integer digits and as many decimals as the shortest reading of ``x`` has (at most ten
+    significant digits in all, as ``.10g`` rounds)."""
+    a = np.abs(v)
+    lengths = np.signbit(v).astype(np.int64)
+    positive = a > 0
+    exponent = np.zeros(len(a), dtype=np.int64)
+    exponent[positive] = _exponents(a[positive])
+    small = positive & (exponent < -4)  # .10g writes these as 1.234e-05
+    # ten significant digits: rounded there, then trailing zeros dropped
+    decimals = np.full(len(a), -1, dtype=np.int64)
+    limit = np.where(positive, 9 - exponent, 0)
+    pending = positive & ~small
+    for d in range(0, 15):
+        if not pending.any():
+            break
+        at = pending & ((d >= limit) | (np.rint(a * _POW10[d - _POW10_LOW]) / _POW10[d - _POW10_LOW] == a))
+        decimals[at] = np.minimum(d, limit[at])
+        pending &= ~at
+    decimals[pending] = limit[pending]
+    plain = ~small
+    integer = np.where(exponent >= 0, exponent + 1, 1)
+    lengths[plain] += integer[plain] + np.where(decimals[plain] > 0, decimals[plain] + 1, 0)
+    for i in np.flatnonzero(small | (positive & (a >= 1e10))).tolist():  # few: written out
+        lengths[i] = len(f"{v[i]:.10g}")
+    return lengths
 
 
 # ---- widths, wrapping and row heights ------------------------------------------------------------
@@ -243,7 +395,13 @@ def _column_widths(sheet: SheetSpec) -> tuple[dict[int, float], dict[int, float]
     heights: dict[int, float] = {}
     for t in sheet.tables:
         left = t.rect.min_col
-        for i, row in enumerate(t.rows):
+        if isinstance(t.rows, Columns):
+            for j in range(t.rows.width):
+                codes, formats = column_formats(t, j)
+                if codes is not None and len(codes):
+                    width = _array_text_width(t.rows.column(j), codes, formats)
+                    need[left + j] = max(need.get(left + j, 0.0), width + _PADDING)
+        for i, row in enumerate(() if isinstance(t.rows, Columns) else t.rows):
             for j, value in enumerate(row):
                 if isinstance(value, str):
                     right = row[j + 1] if j + 1 < len(row) else None
@@ -347,6 +505,8 @@ def _lay_out_text(sheet: SheetSpec, widths: dict[int, float], heights: dict[int,
         reach.append(Rect(row, col, row, last))
     sheet.notes = notes
     for t in sheet.tables:
+        if isinstance(t.rows, Columns):
+            continue  # numbers only
         top, left = parse_cell(t.anchor)
         first = t.first_data_row
         for i, row in enumerate(t.rows):
@@ -412,9 +572,17 @@ def _repeated_header(sheet: SheetSpec) -> int | None:
     return parse_cell(max(tables, key=lambda t: len(t.rows)).anchor)[0]
 
 
+#: The most manual page breaks a sheet may carry (the file format's limit: Excel repairs more).
+MAX_ROW_BREAKS = 1022
+
+
 def _row_breaks(last_row: int, heights: dict[int, float], page_cm: float, charts: list[Rect],
                 repeat: int | None, keep: Sequence[tuple[int, int]] = ()) -> list[int]:
-    """Rows after which a page ends: as many rows as fit, but never inside a chart."""
+    """Rows after which a page ends: as many rows as fit, but never inside a chart.
+
+    Past ``MAX_ROW_BREAKS`` (a sheet of a hundred thousand rows), the breaks that start the page
+    of a chart or of a table's heading stay, and the last others fill the rest: the application
+    breaks the pages between them where they fill, as the ones left out would have."""
     breaks: list[int] = []
     row = 1
     while row <= last_row:
@@ -438,7 +606,14 @@ def _row_breaks(last_row: int, heights: dict[int, float], page_cm: float, charts
                 end = first - 1
         breaks.append(end)
         row = end + 1
-    return breaks
+    if len(breaks) <= MAX_ROW_BREAKS:
+        return breaks
+    # The page a chart or a heading is on starts where it started: at the last break above it.
+    tops = [c.min_row - 1 for c in charts] + [first for first, _ in keep]
+    needed = {max((b for b in breaks if b < top), default=None) for top in tops} - {None}
+    room = MAX_ROW_BREAKS - len(needed)
+    rest = [b for b in breaks if b not in needed]
+    return sorted(needed | set(rest[len(rest) - max(room, 0):]))[-MAX_ROW_BREAKS:]
 
 
 # ---- charts ------------------------------------------------------------------------------------
@@ -453,6 +628,14 @@ def _values(report: Report, ref) -> list[float | None]:
     tables = [(t, t.rect, t.first_data_row) for t in sheet.tables]
     out: list[float | None] = []
     r = where.rect
+    for t, rect, first in tables:  # a column of a Columns table: its array, not cell by cell
+        if isinstance(t.rows, Columns) and r.min_col == r.max_col and rect.min_col <= r.min_col <= rect.max_col \
+                and first <= r.min_row and r.max_row <= rect.max_row:
+            values = t.rows.column(r.min_col - rect.min_col)
+            if values is None:
+                return [None] * (r.max_row - r.min_row + 1)
+            part = values[r.min_row - first:r.max_row - first + 1].astype(float)
+            return [v if math.isfinite(v) else None for v in part.tolist()]
     for row in range(r.min_row, r.max_row + 1):
         for col in range(r.min_col, r.max_col + 1):
             out.append(_cell_at(tables, row, col))
@@ -463,9 +646,12 @@ def _cell_at(tables, row: int, col: int) -> float | None:
     for t, rect, first in tables:
         if rect.min_row <= row <= rect.max_row and rect.min_col <= col <= rect.max_col:
             i, j = row - first, col - rect.min_col
-            if i < 0 or i >= len(t.rows) or j >= len(t.rows[i]):
+            if isinstance(t.rows, Columns):
+                v = t.rows.value(i, j) if 0 <= i < len(t.rows) and j < t.rows.width else None
+            elif i < 0 or i >= len(t.rows) or j >= len(t.rows[i]):
                 return None
-            v = t.rows[i][j]
+            else:
+                v = t.rows[i][j]
             if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
                 return float(v)
             return None

@@ -36,9 +36,19 @@ class ToolPakRegression:
         (see :func:`regression_output`); every row 9 cells wide."""
         rows = _summary_rows(self.stats, self.confidence, list(self.names))
         if residuals or standardized or probability:
-            rows += _observation_rows(self.stats, bool(residuals or standardized), bool(standardized),
-                                      bool(probability), self.y_label)
+            head, columns = self.observations(residuals, standardized, probability)
+            values = [[None] * self.stats.n if c is None else c.tolist() for c in columns]
+            rows += head + [list(row) for row in zip(*values)]
         return [row + [None] * (9 - len(row)) for row in rows]
+
+    def observations(self, residuals: bool = False, standardized: bool = False,
+                     probability: bool = False) -> tuple[list[list[Any]], list[np.ndarray | None]]:
+        """The RESIDUAL and PROBABILITY OUTPUT that :meth:`rows` puts under the SUMMARY OUTPUT:
+        the rows over them (three blank rows, the titles, a blank row, the headers), and the
+        columns of the one row per observation below, 9 wide, None for an empty column. A million
+        observations are then a few arrays rather than a million lists."""
+        return _observation_block(self.stats, bool(residuals or standardized), bool(standardized),
+                                  bool(probability), self.y_label)
 
 
 def toolpak_order(values: np.ndarray, const: bool) -> np.ndarray:
@@ -150,29 +160,31 @@ def _summary_rows(st: RegressionStats, c: float, names: list[str]) -> list[list[
     return rows
 
 
-def _observation_rows(st: RegressionStats, residuals: bool, standardized: bool, probability: bool,
-                      y_label: str | None) -> list[list[Any]]:
+def _observation_block(st: RegressionStats, residuals: bool, standardized: bool, probability: bool,
+                       y_label: str | None) -> tuple[list[list[Any]], list[np.ndarray | None]]:
     n = st.n
     y_name = y_label or "Y"
-    left: list[list[Any]] = []
+    left_head: list[list[Any]] = []
+    left: list[np.ndarray | None] = []
     if residuals:
-        resid = st.residuals
-        head = ["Observation", f"Predicted {y_name}", "Residuals"] + (["Standard Residuals"] if standardized else [])
-        scale = math.sqrt(math.fsum(resid * resid) / (n - 1)) if n > 1 else math.nan
-        body = [[i + 1, float(st.fitted[i]), float(resid[i])]
-                + ([float(resid[i] / scale) if scale > 0 else math.nan] if standardized else [])
-                for i in range(n)]
-        left = [["RESIDUAL OUTPUT"], [], head] + body
-    width = len(left[2]) + 1 if left else 0
-    right: list[list[Any]] = []
+        resid = np.asarray(st.residuals, dtype=float)
+        left_head = [["RESIDUAL OUTPUT"], [], ["Observation", f"Predicted {y_name}", "Residuals"]
+                     + (["Standard Residuals"] if standardized else [])]
+        left = [np.arange(1, n + 1, dtype=np.int64), np.asarray(st.fitted, dtype=float), resid]
+        if standardized:
+            scale = math.sqrt(math.fsum(resid * resid) / (n - 1)) if n > 1 else math.nan
+            left.append(resid / scale if scale > 0 else np.full(n, math.nan))
+    width = len(left) + 1 if left else 0  # one blank column between the two blocks
+    right_head: list[list[Any]] = []
+    right: list[np.ndarray | None] = []
     if probability:
-        ys = np.sort(st.y)
-        right = [["PROBABILITY OUTPUT"], [], ["Percentile", y_name]]
-        right += [[100.0 * (i + 0.5) / n, float(ys[i])] for i in range(n)]
-    rows: list[list[Any]] = [[], [], []]
-    for i in range(max(len(left), len(right))):
-        row = list(left[i]) if i < len(left) else []
-        if i < len(right):
-            row = row + [None] * (width - len(row)) + right[i]
-        rows.append(row)
-    return rows
+        right_head = [["PROBABILITY OUTPUT"], [], ["Percentile", y_name]]
+        right = [100.0 * (np.arange(n) + 0.5) / n, np.sort(np.asarray(st.y, dtype=float))]
+    head: list[list[Any]] = [[], [], []]
+    for i in range(3):
+        row = list(left_head[i]) if left_head else []
+        if right_head:
+            row = row + [None] * (width - len(row)) + right_head[i]
+        head.append(row)
+    columns = left + ([None] * (width - len(left)) + right if right else [])
+    return head, columns + [None] * (9 - len(columns))

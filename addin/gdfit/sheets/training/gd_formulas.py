@@ -140,8 +140,9 @@ def _by_magnitude(values) -> str:
     """NUMBER, or the format ``report.present`` gives the largest of ``values`` in it: a formula's
     result has no value to size it by until it is calculated, so the builder sizes it from the
     data it stands for (a mean of 1e11 in NUMBER would print as ###)."""
-    finite = [abs(float(v)) for v in np.ravel(values) if np.isfinite(v)]
-    return display_format(max(finite, default=0.0), NUMBER) or NUMBER
+    magnitudes = np.abs(np.ravel(np.asarray(values, dtype=float)))
+    finite = magnitudes[np.isfinite(magnitudes)]
+    return display_format(float(finite.max()) if finite.size else 0.0, NUMBER) or NUMBER
 
 
 def _abs(row: int, col: int) -> str:
