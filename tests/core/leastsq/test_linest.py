@@ -229,3 +229,23 @@ def test_every_parameter_vector_is_coefficients_then_intercept():
     np.testing.assert_allclose(st.conf_int(0.9), ref.conf_int(0.1)[last], rtol=REL)
     row = gdfit.linest(y, X)[0]
     np.testing.assert_array_equal(linest_order(row, True), st.params)
+
+
+def test_statistics_from_a_closed_form_already_solved_are_those_solved_afresh():
+    """compare solves the closed form once for LINEST, the ToolPak and the GD statistics: the same
+    numbers, bit for bit, as each solving it itself (the previous behaviour)."""
+    from gdfit.core.data import as_dataset
+    from gdfit.core.leastsq.closed_form import closed_form
+    from gdfit.core.leastsq.statistics import stats_at
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 3)) * [1.0, 50.0, 1e-3]
+    data = as_dataset(X, X @ [2.0, -0.1, 300.0] + rng.normal(size=200), fit_intercept=True)
+    ols = closed_form(data, None, fit_intercept=True)
+    for coef, intercept in ((None, None), (np.array([1.9, -0.09, 310.0]), 0.5)):
+        afresh, shared = stats_at(data, coef, intercept, const=True), stats_at(data, coef, intercept, const=True, ols=ols)
+        for name in ("params", "bse", "tvalues", "pvalues", "fitted"):
+            assert np.array_equal(getattr(afresh, name), getattr(shared, name)), name
+        assert (afresh.ss_resid, afresh.ss_total) == (shared.ss_resid, shared.ss_total)
+    with pytest.raises(ValueError, match="another constant"):
+        stats_at(data, const=False, ols=ols)

@@ -29,7 +29,7 @@ from scipy.linalg import solve_triangular
 
 from gdfit.core.data import Dataset, InputError, OptionError, design
 from gdfit.core.leastsq import precise
-from gdfit.core.leastsq.closed_form import closed_form, factor_order
+from gdfit.core.leastsq.closed_form import OLSResult, closed_form, factor_order
 
 __all__ = ["RegressionStats", "stats_at"]
 
@@ -203,12 +203,18 @@ def _check_vector(data: Dataset, coef: Any, intercept: Any, const: bool) -> tupl
     return w, b
 
 
-def stats_at(data: Dataset, coef: Any = None, intercept: Any = None, *, const: bool = True) -> RegressionStats:
+def stats_at(data: Dataset, coef: Any = None, intercept: Any = None, *, const: bool = True,
+             ols: OLSResult | None = None) -> RegressionStats:
     """Regression statistics of validated ``data`` at ``coef``/``intercept`` (closed form if None).
 
     ``coef`` is in X's column order and original units; see the module notes for the definitions.
+    ``ols`` is the closed form of ``data`` with this ``const`` when the caller has it already (it is
+    computed otherwise).
     """
-    ols = closed_form(data, None, fit_intercept=const)
+    if ols is None:
+        ols = closed_form(data, None, fit_intercept=const)
+    elif ols.fit_intercept != const or ols.y is not data.y:
+        raise ValueError("stats_at: ols is the closed form of other data or another constant")
     if coef is None:
         w, b, fitted = ols.coef, ols.intercept, ols.fitted
         ss_resid = ols.ss_resid

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from gdfit.core.data import Dataset, InputError, OptionError
+from gdfit.core.leastsq.closed_form import OLSResult
 from gdfit.core.leastsq.linest import excel_flag, linest_dataset
 from gdfit.core.leastsq.statistics import RegressionStats, stats_at
 
@@ -77,13 +78,15 @@ def _check_confidence(confidence: Any) -> float:
 
 
 def toolpak_regression(data: Dataset, *, const: bool = True, confidence: Any = 0.95, labels: Any = None,
-                       y_label: str | None = None, coef: Any = None, intercept: Any = None) -> ToolPakRegression:
+                       y_label: str | None = None, coef: Any = None, intercept: Any = None,
+                       ols: OLSResult | None = None) -> ToolPakRegression:
     """The ToolPak's Regression on validated ``data`` (from :func:`linest_dataset` or ``as_dataset``
     with ``fit_intercept=const``); the arguments are those of :func:`regression_output`, ``labels``
-    a list of names or None, ``y_label`` the response's name for the residual headers."""
+    a list of names or None, ``y_label`` the response's name for the residual headers, ``ols`` the
+    closed form of ``data`` if the caller has it (see :func:`stats_at`)."""
     c = _check_confidence(confidence)
     names = _x_names(data, labels)
-    return ToolPakRegression(stats_at(data, coef, intercept, const=const), c, names, y_label)
+    return ToolPakRegression(stats_at(data, coef, intercept, const=const, ols=ols), c, names, y_label)
 
 
 def regression_output(known_y: Any, known_x: Any = None, const: Any = True, confidence: Any = 0.95,
