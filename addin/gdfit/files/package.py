@@ -19,7 +19,9 @@ completely to a temporary file beside the target and then replaces it atomically
 """
 from __future__ import annotations
 
+import heapq
 import io
+import itertools
 import posixpath
 import re
 import shutil
@@ -382,6 +384,23 @@ _CELL_STYLE = re.compile(rb'(<(?:c|row)\s[^>]*?\bs=")(\d+)(")')
 _COLUMN_STYLE = re.compile(rb'(<col\s[^>]*?\bstyle=")(\d+)(")')
 
 
+def _restyled(package: zipfile.ZipFile, part: str, cell: dict[int, int] | None) -> Iterator[bytes]:
+    """``part`` of ``package`` in pieces, its style ids mapped by ``cell`` (as is when None). Each
+    piece ends before a "<", so no tag is cut (text is escaped: "<" only opens a tag)."""
+    with package.open(part) as stream:
+        rest = b""
+        while chunk := stream.read(_PIECE):
+            data = rest + chunk
+            cut = data.rfind(b"<")
+            if cut <= 0:  # no tag begins after the first: read on
+                rest = data
+                continue
+            data, rest = data[:cut], data[cut:]
+            yield _restyle(data, cell) if cell is not None else data
+        if rest:
+            yield _restyle(rest, cell) if cell is not None else rest
+
+
 def _restyle(data: bytes, cell: dict[int, int]) -> bytes:
     swap = lambda m: m.group(1) + str(cell[int(m.group(2))]).encode() + m.group(3)  # noqa: E731
     data = _CELL_STYLE.sub(swap, data)
@@ -408,16 +427,19 @@ def render_sheets(report: Report) -> bytes:
 
 
 def _write_deferred(data: bytes, deferred: dict[str, list]) -> bytes:
-    """The package with the rows the renderer left to us written into their sheets."""
+    """The package with the rows the renderer left to us written into their sheets (streamed into
+    the package: a sheet of a hundred thousand rows is never held whole besides it)."""
     gd = _read_gdfit(data)
     parts = {part: deferred[title] for title, part, _ in gd.sheets if deferred.get(title)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
         for info in gd.package.infolist():
-            content = gd.package.read(info)
             if info.filename in parts:
-                content = _merge_rows(content, parts[info.filename])
-            out.writestr(info.filename, content)
+                with out.open(info.filename, "w") as sheet:
+                    for piece in _merged_rows(gd.package.read(info), parts[info.filename]):
+                        sheet.write(piece)
+            else:
+                out.writestr(info.filename, gd.package.read(info))
     return buffer.getvalue()
 
 
@@ -428,75 +450,91 @@ _CELL = re.compile(rb'<c r="([A-Z]+)\d+"(?:[^>]*?/>|[^>]*>.*?</c>)', re.S)
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
-def _merge_rows(xml: bytes, rows: list) -> bytes:
-    """Rows of plain numbers (``(row, first column, values)``) and ``DeferredColumns`` merged into
-    openpyxl's sheetData, each cell as openpyxl writes a number (``t="n"``, ``%.16g``, its style's
-    ``s``) or a #N/A; a row openpyxl wrote too keeps its attributes, its cells and the new ones in
-    column order."""
+def _merged_rows(xml: bytes, rows: list) -> Iterator[bytes]:
+    """openpyxl's sheet part, in pieces, with rows of plain numbers (``(row, first column,
+    values)``) and ``DeferredColumns`` merged into its sheetData: each cell as openpyxl writes a
+    number (``t="n"``, ``%.16g``, its style's ``s``) or a #N/A; a row openpyxl wrote too keeps its
+    attributes, its cells and the new ones in column order."""
     from gdfit.report.a1 import col_index, col_letter
 
     start, end = xml.index(b"<sheetData>") + len(b"<sheetData>"), xml.index(b"</sheetData>")
-    existing = {int(m.group(1)): m for m in _ROW.finditer(xml, start, end)}
-    # per row, pieces of cells keyed by their first column (blocks never share a column range)
-    generated: dict[int, list[tuple[int, bytes]]] = {}
+    existing = [(int(m.group(1)), -1, m) for m in _ROW.finditer(xml, start, end)]
+    plain: list[tuple[int, int, bytes]] = []
     letters: dict[int, str] = {}
-    max_col = 0
+    blocks = [entry for entry in rows if isinstance(entry, DeferredColumns)]
+    max_col = max([b.first_col + b.columns.width - 1 for b in blocks], default=0)
+    last_row = max([b.first_row + len(b.columns) - 1 for b in blocks], default=0)
     for entry in rows:
         if isinstance(entry, DeferredColumns):
-            for r, cells in _column_rows(entry):
-                generated.setdefault(r, []).append((entry.first_col, cells))
-            max_col = max(max_col, entry.first_col + entry.columns.width - 1)
             continue
         r, left, values = entry
-        cells = generated.setdefault(r, [])
         for j, value in enumerate(values, left):
             if value is not None:
                 letter = letters.get(j) or letters.setdefault(j, col_letter(j))
-                cells.append((j, f'<c r="{letter}{r}" t="n"><v>{"%.16g" % value}</v></c>'.encode()))
-                max_col = max(max_col, j)
-    out = []
-    for r in sorted(existing.keys() | generated.keys()):
-        if r not in generated:
-            out.append(existing[r].group(0))
-            continue
-        cells = generated[r]
-        attrs = b""
-        if r in existing:
-            match = existing[r]
-            attrs = match.group(2)
-            cells += [(col_index(c.group(1).decode()), c.group(0)) for c in _CELL.finditer(match.group(3) or b"")]
-            cells.sort(key=lambda cell: cell[0])
-        out.append(b'<row r="%d"%s>' % (r, attrs) + b"".join(c for _, c in cells) + b"</row>")
-    body = xml[:start] + b"".join(out) + xml[end:]
-    if not generated:
-        return body
-    dimension = _DIMENSION.search(body)
-    if dimension:  # openpyxl measured the cells it wrote; the sheet now reaches further
+                plain.append((r, j, f'<c r="{letter}{r}" t="n"><v>{"%.16g" % value}</v></c>'.encode()))
+                max_col, last_row = max(max_col, j), max(last_row, r)
+    head = xml[:start]
+    dimension = _DIMENSION.search(head)
+    if dimension and (plain or blocks):  # openpyxl measured the cells it wrote; the sheet now reaches further
         first_col, first_row = dimension.group(1), dimension.group(2)
         last_col = max(col_index((dimension.group(3) or first_col).decode()), max_col)
-        last_row = max(int(dimension.group(4) or first_row), max(generated))
+        last_row = max(int(dimension.group(4) or first_row), last_row)
         ref = f'<dimension ref="{first_col.decode()}{first_row.decode()}:{col_letter(last_col)}{last_row}"'.encode()
-        body = body[:dimension.start()] + ref + body[dimension.end():]
-    return body
+        head = head[:dimension.start()] + ref + head[dimension.end():]
+    yield head
+    # every source in row order, so that the pieces of one row come together
+    pieces = heapq.merge(existing, plain, *(_column_rows(b) for b in blocks), key=lambda piece: piece[0])
+    out: list[bytes] = []
+    size = 0
+    for r, group in itertools.groupby(pieces, key=lambda piece: piece[0]):
+        found = list(group)
+        if len(found) == 1 and found[0][1] < 0:  # openpyxl's row, nothing added
+            row = found[0][2].group(0)
+        else:
+            attrs = b""
+            cells = []
+            for _, col, piece in found:
+                if col < 0:
+                    attrs = piece.group(2)
+                    cells += [(col_index(c.group(1).decode()), c.group(0)) for c in _CELL.finditer(piece.group(3) or b"")]
+                else:
+                    cells.append((col, piece))
+            cells.sort(key=lambda cell: cell[0])  # blocks never share a column range
+            row = b'<row r="%d"%s>' % (r, attrs) + b"".join(c for _, c in cells) + b"</row>"
+        out.append(row)
+        size += len(row)
+        if size > _PIECE:
+            yield b"".join(out)
+            out, size = [], 0
+    yield b"".join(out)
+    yield xml[end:]
 
 
-def _column_rows(block: DeferredColumns) -> Iterator[tuple[int, bytes]]:
-    """The cells of each row of ``block`` as openpyxl would write them, row by row."""
+_PIECE = 2**20  # bytes of rows written at a time
+
+
+def _column_rows(block: DeferredColumns, chunk: int = 4096) -> Iterator[tuple[int, int, bytes]]:
+    """``(row, first column, cells)`` for each row of ``block``, the cells as openpyxl would write
+    them; made a few thousand rows at a time."""
     from gdfit.report.a1 import col_letter
 
-    cells = []  # per column, the cell of every row
-    rows = range(block.first_row, block.first_row + len(block.columns))
+    columns = []
     for j in range(block.columns.width):
         values = block.columns.column(j)
-        if values is None:
-            continue
-        letter = col_letter(block.first_col + j)
-        styles = [f' s="{s}"' if s is not None else "" for s in block.styles[j]]
-        style = [styles[code] for code in block.codes[j].tolist()]
-        cells.append([f'<c r="{letter}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' if finite
-                      else f'<c r="{letter}{r}" t="e"><v>#N/A</v></c>'
-                      for r, s, v, finite in zip(rows, style, values.tolist(), np.isfinite(values).tolist())])
-    return zip(rows, ("".join(row).encode() for row in zip(*cells)))
+        if values is not None:
+            styles = [f' s="{s}"' if s is not None else "" for s in block.styles[j]]
+            columns.append((col_letter(block.first_col + j), styles, block.codes[j], values))
+    for top in range(0, len(block.columns), chunk):
+        rows = range(block.first_row + top, block.first_row + min(top + chunk, len(block.columns)))
+        cells = []
+        for letter, styles, codes, values in columns:
+            part = values[top:top + chunk]
+            style = [styles[code] for code in codes[top:top + chunk].tolist()]
+            cells.append([f'<c r="{letter}{r}"{s} t="n"><v>{"%.16g" % v}</v></c>' if finite
+                          else f'<c r="{letter}{r}" t="e"><v>#N/A</v></c>'
+                          for r, s, v, finite in zip(rows, style, part.tolist(), np.isfinite(part).tolist())])
+        for r, row in zip(rows, zip(*cells)):
+            yield r, block.first_col, "".join(row).encode()
 
 
 def add_report(book: UserBook, report: Report, target: Path) -> Report:
@@ -599,12 +637,11 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
 
         # the parts, their relationships pointing at the new names
         for p in gd_parts:
-            data = gd.package.read(p)
+            data = gd.package.read(p) if not gd.types[p].endswith("worksheet+xml") else None
             if gd.types[p].endswith("worksheet+xml"):
                 if "xl/sharedStrings.xml" in gd_names:  # gdfit's text must not point into the user's string table
                     raise BookError("internal: openpyxl wrote shared strings; gdfit needs its inline strings")
-                if style_map is not None:
-                    data = _restyle(data, style_map)
+                data = _restyled(gd.package, p, style_map)  # streamed: a sheet can be a million rows
             elif gd.types.get(p, "").endswith("table+xml"):
                 data = None  # numbered below, once the user's table ids are known
             new_parts[renamed[p]] = data
@@ -791,7 +828,12 @@ def _write_zip(user: zipfile.ZipFile, order: list[str], removed: set[str], chang
                 else:
                     _copy_member(user, info, out)
             for name, data in new_parts.items():
-                out.writestr(name, data)
+                if isinstance(data, bytes):
+                    out.writestr(name, data)
+                    continue
+                with out.open(name, "w") as part:
+                    for piece in data:
+                        part.write(piece)
     return target
 
 
