@@ -489,3 +489,17 @@ def test_columns_written_straight_into_the_sheet_are_the_cells_openpyxl_writes_f
     path = tmp_path / "straight.xlsx"
     path.write_bytes(straight)
     assert validator_errors(path) == {"straight.xlsx": 0}
+
+
+@pytest.mark.parametrize("shipped", ["ad_spend.xlsx", "gd_in_formulas.xlsx"])  # the two with gd_* names
+def test_a_workbook_gdfit_saved_itself_trains_again(tmp_path, shipped):
+    """The shipped workbooks (and `gdfit demo`'s) are saved by openpyxl, not the package writer: their
+    gd_* names carry gdfit's mark too, so training them again redefines them (it refused, taking
+    them for the user's)."""
+    source = tmp_path / shipped
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "workbooks" / shipped, source)
+    before = {n: d.comment for n, d in openpyxl.load_workbook(source).defined_names.items() if n.startswith("gd_")}
+    assert set(before.values()) == {"gdfit: an input of the GD formulas sheet"}
+    result = train_book(source)
+    after = openpyxl.load_workbook(result.output).defined_names
+    assert sorted(n for n in after if n.startswith("gd_")) == sorted(before)

@@ -38,7 +38,7 @@ from gdfit.files.book import BookError, check_zip_limits, mark_owned
 from gdfit.files.xml_edit import XmlError, XmlNode, XmlPart, element_bytes
 from gdfit.render.xlsx import DeferredColumns, render_workbook, replaced_atomically
 from gdfit.report.model import Report
-from gdfit.report.ownership import OWNER_NAME, sheet_names_for, unique_table_names
+from gdfit.report.ownership import NAME_COMMENT, OWNER_NAME, sheet_names_for, unique_table_names
 from gdfit.report.references import renamed
 
 __all__ = ["NotExtendable", "UserBook", "SheetEntry", "open_user_book", "add_report", "render_sheets", "write_package"]
@@ -754,10 +754,6 @@ def _number_tables(user: zipfile.ZipFile, kept: set[str], gd: _Gdfit, renamed: d
             table.set_attr(table.root, "id", str(next_id))
             next_id += 1
             new_parts[name] = table.result()
-
-
-#: The comment on gdfit's workbook-scoped names (Name Manager shows it): how a re-run knows them.
-NAME_COMMENT = "gdfit: an input of the GD formulas sheet"
 
 
 def _defined_names(workbook: XmlPart, book: UserBook, gd: _Gdfit, replaced: dict[str, SheetEntry],

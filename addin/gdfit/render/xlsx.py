@@ -32,6 +32,7 @@ from gdfit.report.a1 import Rect, a1_range, parse_cell
 from gdfit.report.cells import cell_value
 from gdfit.report.layout import validate
 from gdfit.report.model import ArrayFormula, Columns, FormulaCell, LayoutError, Note, Report, SheetSpec, Table
+from gdfit.report.ownership import NAME_COMMENT
 from gdfit.report.present import (
     cell_format,
     column_formats,
@@ -155,7 +156,8 @@ def render_workbook(report: Report, workbook: Workbook | None = None, *,
         rows = deferred.setdefault(spec.name, []) if deferred is not None else None
         _draw_sheet(report, spec, _blank_sheet(wb, spec.name), rows)
     for name, target in workbook_names(report).items():  # a re-run's names are redefined
-        wb.defined_names[name] = DefinedName(name, attr_text=target)
+        # marked as gdfit's, so that training the saved workbook later redefines them
+        wb.defined_names[name] = DefinedName(name, attr_text=target, comment=NAME_COMMENT)
     if report.title:
         wb.properties.title = report.title
     return wb

@@ -12,10 +12,12 @@ from typing import Collection, Iterable, Protocol, Sequence
 
 from gdfit.report.model import Report
 
-__all__ = ["OWNER_NAME", "BookLike", "SheetLike", "is_owned", "sheet_names_for", "unique_table_names"]
+__all__ = ["OWNER_NAME", "NAME_COMMENT", "BookLike", "SheetLike", "is_owned", "sheet_names_for", "unique_table_names"]
 
 #: Sheet-scoped hidden name that marks a sheet as written by gdfit (it moves with the sheet).
 OWNER_NAME = "_gdfit_sheet"
+#: The comment on gdfit's workbook-scoped names (Name Manager shows it): how a re-run knows them.
+NAME_COMMENT = "gdfit: an input of the GD formulas sheet"
 
 
 class SheetLike(Protocol):
