@@ -131,14 +131,35 @@ def macro(path):
     return path
 
 
+# A pivot table over the Regions sheet, written by LibreOffice as Excel's pivotTable and pivotCache
+# parts (table, definition, records).
+_PIVOT = (
+    '<table:data-pilot-tables><table:data-pilot-table table:name="DataPilot1" '
+    'table:target-range-address="Pivot.A1:Pivot.B7" table:buttons="Pivot.A1">'
+    '<table:source-cell-range table:cell-range-address="Regions.A1:Regions.B13"/>'
+    '<table:data-pilot-field table:source-field-name="region" table:orientation="row">'
+    '<table:data-pilot-level table:show-empty="false"/></table:data-pilot-field>'
+    '<table:data-pilot-field table:source-field-name="amount" table:orientation="data" table:function="sum"/>'
+    '<table:data-pilot-field table:source-field-name="" table:is-data-layout-field="true" '
+    'table:orientation="column"><table:data-pilot-level/></table:data-pilot-field>'
+    '</table:data-pilot-table></table:data-pilot-tables>')
+
+
 def libreoffice(folder):
-    """A workbook LibreOffice wrote: formulas with their results, a second sheet, LibreOffice's styles."""
+    """A workbook LibreOffice wrote: formulas with their results, LibreOffice's styles, and parts
+    openpyxl does not model: a pivot table with its cache, and a link to another workbook."""
     rows = [["ad_spend", "sales", "ratio"]]
     for i, (a, b) in enumerate(zip(AD.ad_spend, AD.sales), start=2):
         rows.append([float(a), float(b), Formula(f"of:=[.B{i}]/[.A{i}]")])
+    other = folder / "linked.fods"
+    other.write_text(fods({"Prices": [[42.0]]}), encoding="utf-8")
+    regions = [["region", "amount"]] + [[r, float(v)] for r, v in zip(["North", "South", "East", "West"] * 3,
+                                                                     range(10, 130, 10))]
     source = folder / "lo_made.fods"
-    source.write_text(fods({"Data": rows, "Summary": [["total", Formula("of:=SUM([$Data.B2:.B31])")]]}),
-                      encoding="utf-8")
+    source.write_text(fods({"Data": rows,
+                            "Summary": [["total", Formula("of:=SUM([$Data.B2:.B31])")],
+                                        ["linked", Formula(f"of:=['{other.as_uri()}'#$Prices.A1]")]],
+                            "Regions": regions, "Pivot": [["Sum - amount"]]}, _PIVOT), encoding="utf-8")
     return soffice(folder / "profile", "xlsx", folder, source)
 
 
@@ -227,6 +248,24 @@ def test_the_solver_model_is_scoped_to_gdfits_solver_sheet(corpus):
 
 
 @pytest.mark.skipif(not VALIDATOR.exists(), reason="the Open XML validator is not installed")
+@needs_soffice
+def test_a_pivot_table_and_a_link_to_another_workbook_stay_and_libreoffice_still_reads_them(corpus, tmp_path):
+    book, first, second = corpus["libreoffice"]
+    parts = members(book)
+    kinds = ["xl/pivotTables/pivotTable", "xl/pivotCache/pivotCacheDefinition", "xl/pivotCache/pivotCacheRecords",
+             "xl/externalLinks/externalLink"]
+    assert all(any(name.startswith(kind) for name in parts) for kind in kinds), sorted(parts)
+    for output in (first.output, second.output):
+        assert {n: d for n, d in members(output).items() if n in parts and any(n.startswith(k) for k in kinds)} \
+            == {n: d for n, d in parts.items() if any(n.startswith(k) for k in kinds)}
+    # LibreOffice opens the twice-trained workbook with the pivot table and the link in it
+    content = soffice(tmp_path / "profile", "fods", tmp_path, second.output).read_text(encoding="utf-8")
+    assert 'table:data-pilot-table table:name=' in content and "linked.fods" in content
+    for data_only in (False, True):  # the link's formula and the value LibreOffice cached for it
+        cell = [openpyxl.load_workbook(path, data_only=data_only)["Summary"]["B2"].value for path in (book, second.output)]
+        assert cell[0] == cell[1] and cell[0] is not None
+
+
 def test_the_validator_finds_no_error_the_input_did_not_have(corpus):
     files = []
     for key, (book, first, second) in corpus.items():

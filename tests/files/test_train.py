@@ -180,3 +180,12 @@ def test_one_train_run_validates_the_data_once(tmp_path, monkeypatch, capsys):
     coefficients = {row[0].value: row[1].value for row in wb["Regression"]["A17:B18"]}
     assert coefficients == {"Intercept": pytest.approx(closed.intercept, rel=1e-15),
                             "ad spend": pytest.approx(closed.coef[0], rel=1e-15)}
+
+
+def test_fewer_rows_than_parameters_is_a_refusal_of_train_like_the_readers(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", "b", "y"])
+    wb.active.append([1.0, 2.0, 3.0])
+    wb.save(tmp_path / "one_row.xlsx")
+    with pytest.raises(BookError, match=r"^y has 1 row\(s\) but the model has 3 parameters"):
+        train_book(tmp_path / "one_row.xlsx")

@@ -159,7 +159,10 @@ def train_book(path: str | Path, *, sheet: str | None = None, x: Sequence[str] |
     const = fit_options.pop("fit_intercept", True)
     if model == "logistic":
         return _train_logistic(book, source_path, target, loaded, notes, const, fit_options)
-    data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
+    try:
+        data = as_dataset(loaded.X, loaded.y, fit_intercept=const, moments=True)  # once for every method
+    except InputError as exc:  # e.g. fewer rows than parameters: a refusal like the reader's
+        raise BookError(str(exc)) from None
     cmp = compare_dataset(data, const=const, **fit_options)  # Solver from zeros, as Excel's from blank cells
     read = list(loaded.X.index)
     left_out = tuple(r - read[0] for r in sorted(set(range(read[0], read[-1] + 1)) - set(read)))
