@@ -145,9 +145,18 @@ _PIVOT = (
     '</table:data-pilot-table></table:data-pilot-tables>')
 
 
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_SPARKLINE = (
+    '<calcext:sparkline-groups><calcext:sparkline-group calcext:id="{1C5C5DE0-3C09-4CB3-A3EC-9E763301EC82}" '
+    'calcext:type="line" calcext:line-width="1pt" calcext:display-empty-cells-as="gap" '
+    'calcext:color-series="#376092"><calcext:sparklines><calcext:sparkline calcext:cell-address="Regions.D2" '
+    'calcext:data-range="Regions.B2:Regions.B13"/></calcext:sparklines></calcext:sparkline-group>'
+    '</calcext:sparkline-groups>')
+
+
 def libreoffice(folder):
-    """A workbook LibreOffice wrote: formulas with their results, LibreOffice's styles, and parts
-    openpyxl does not model: a pivot table with its cache, and a link to another workbook."""
+    """A workbook LibreOffice wrote: formulas with their results, LibreOffice's styles, and what
+    openpyxl does not model: a pivot table with its cache, a link to another workbook, a sparkline."""
     rows = [["ad_spend", "sales", "ratio"]]
     for i, (a, b) in enumerate(zip(AD.ad_spend, AD.sales), start=2):
         rows.append([float(a), float(b), Formula(f"of:=[.B{i}]/[.A{i}]")])
@@ -155,11 +164,16 @@ def libreoffice(folder):
     other.write_text(fods({"Prices": [[42.0]]}), encoding="utf-8")
     regions = [["region", "amount"]] + [[r, float(v)] for r, v in zip(["North", "South", "East", "West"] * 3,
                                                                      range(10, 130, 10))]
+    text = fods({"Data": rows,
+                 "Summary": [["total", Formula("of:=SUM([$Data.B2:.B31])")],
+                             ["linked", Formula(f"of:=['{other.as_uri()}'#$Prices.A1]")]],
+                 "Regions": regions, "Pivot": [["Sum - amount"]]}, _PIVOT)
+    # a sparkline of the amounts beside them (Excel's x14 extension in the sheet part)
+    regions_end = text.index("</table:table>", text.index('table:name="Regions"'))
+    text = text[:regions_end] + _SPARKLINE + text[regions_end:]
+    text = text.replace("<office:document ", f'<office:document xmlns:calcext="{_CALCEXT}" ', 1)
     source = folder / "lo_made.fods"
-    source.write_text(fods({"Data": rows,
-                            "Summary": [["total", Formula("of:=SUM([$Data.B2:.B31])")],
-                                        ["linked", Formula(f"of:=['{other.as_uri()}'#$Prices.A1]")]],
-                            "Regions": regions, "Pivot": [["Sum - amount"]]}, _PIVOT), encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     return soffice(folder / "profile", "xlsx", folder, source)
 
 
@@ -249,9 +263,11 @@ def test_the_solver_model_is_scoped_to_gdfits_solver_sheet(corpus):
 
 @pytest.mark.skipif(not VALIDATOR.exists(), reason="the Open XML validator is not installed")
 @needs_soffice
-def test_a_pivot_table_and_a_link_to_another_workbook_stay_and_libreoffice_still_reads_them(corpus, tmp_path):
+def test_a_pivot_table_a_link_and_a_sparkline_stay_and_libreoffice_still_reads_them(corpus, tmp_path):
     book, first, second = corpus["libreoffice"]
     parts = members(book)
+    regions = next(d for n, d in parts.items() if n.startswith("xl/worksheets/") and b"sparklineGroup" in d)
+    assert all(regions in members(output).values() for output in (first.output, second.output))
     kinds = ["xl/pivotTables/pivotTable", "xl/pivotCache/pivotCacheDefinition", "xl/pivotCache/pivotCacheRecords",
              "xl/externalLinks/externalLink"]
     assert all(any(name.startswith(kind) for name in parts) for kind in kinds), sorted(parts)
@@ -261,6 +277,7 @@ def test_a_pivot_table_and_a_link_to_another_workbook_stay_and_libreoffice_still
     # LibreOffice opens the twice-trained workbook with the pivot table and the link in it
     content = soffice(tmp_path / "profile", "fods", tmp_path, second.output).read_text(encoding="utf-8")
     assert 'table:data-pilot-table table:name=' in content and "linked.fods" in content
+    assert 'calcext:sparkline calcext:cell-address="Regions.D2"' in content
     for data_only in (False, True):  # the link's formula and the value LibreOffice cached for it
         cell = [openpyxl.load_workbook(path, data_only=data_only)["Summary"]["B2"].value for path in (book, second.output)]
         assert cell[0] == cell[1] and cell[0] is not None
