@@ -160,3 +160,23 @@ def test_params_weigh_the_columns_of_the_one_design_matrix(const):
     A = design(X, const)
     assert A.shape == (25, 3 + int(const)) and (not const or (A[:, -1] == 1.0).all())  # ones last
     np.testing.assert_allclose(A @ r.params, r.fitted, rtol=1e-12)  # rounding of a 4-term product
+
+
+def test_the_double_double_residual_is_exact_to_rounding_across_its_row_chunks():
+    """``b - r - A @ x`` of the refinement, made a few thousand rows at a time: each row equals the
+    exact rational residual rounded once (within an ulp; double-double keeps about 106 bits)."""
+    from fractions import Fraction
+
+    from gdfit.core.leastsq import precise
+
+    rng = np.random.default_rng(5)
+    n = 3 * precise._RESIDUAL_ROWS + 17  # several chunks and a short last one
+    A = rng.normal(size=(n, 3)) * [1.0, 1e3, 1e-3]
+    x = rng.normal(size=3)
+    b = A @ x + rng.normal(size=n) * 1e-9  # a residual far below the terms: cancellation everywhere
+    r = rng.normal(size=n) * 1e-12
+    f = precise.residual(A, x, b, r)
+    edges = [0, 1, precise._RESIDUAL_ROWS - 1, precise._RESIDUAL_ROWS, 2 * precise._RESIDUAL_ROWS + 5, n - 1]
+    for i in edges + rng.integers(0, n, 40).tolist():
+        exact = Fraction(b[i]) - Fraction(r[i]) - sum(Fraction(a) * Fraction(c) for a, c in zip(A[i], x))
+        assert abs(Fraction(f[i]) - exact) <= abs(exact) * Fraction(2) ** -52, i
