@@ -170,13 +170,13 @@ def test_the_double_double_residual_is_exact_to_rounding_across_its_row_chunks()
     from gdfit.core.leastsq import precise
 
     rng = np.random.default_rng(5)
-    n = 3 * precise._RESIDUAL_ROWS + 17  # several chunks and a short last one
+    n = 3 * precise._CHUNK_ROWS + 17  # several chunks and a short last one
     A = rng.normal(size=(n, 3)) * [1.0, 1e3, 1e-3]
     x = rng.normal(size=3)
     b = A @ x + rng.normal(size=n) * 1e-9  # a residual far below the terms: cancellation everywhere
     r = rng.normal(size=n) * 1e-12
     f = precise.residual(A, x, b, r)
-    edges = [0, 1, precise._RESIDUAL_ROWS - 1, precise._RESIDUAL_ROWS, 2 * precise._RESIDUAL_ROWS + 5, n - 1]
+    edges = [0, 1, precise._CHUNK_ROWS - 1, precise._CHUNK_ROWS, 2 * precise._CHUNK_ROWS + 5, n - 1]
     for i in edges + rng.integers(0, n, 40).tolist():
         exact = Fraction(b[i]) - Fraction(r[i]) - sum(Fraction(a) * Fraction(c) for a, c in zip(A[i], x))
         assert abs(Fraction(f[i]) - exact) <= abs(exact) * Fraction(2) ** -52, i

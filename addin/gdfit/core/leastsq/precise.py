@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 _SPLITTER = 134217729.0  # 2**27 + 1, Dekker's constant for float64
-_CHUNK_ROWS = 1 << 16  # bounds the temporaries of the column sums
-_RESIDUAL_ROWS = 1 << 13  # rows of the residual at a time: its dozens of temporaries fit in the cache
+# Rows at a time: the dozens of temporaries of a double-double product stay in the cache (at a
+# million rows, a quarter of the time of whole columns for the residual, 0.6 of it for A.T @ r).
+_CHUNK_ROWS = 1 << 13
 
 
 def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,11 +78,10 @@ def rmatvec(A: np.ndarray, r: np.ndarray) -> np.ndarray:
 def residual(A: np.ndarray, x: np.ndarray, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``b - r - A @ x`` computed in double-double, rounded to float64.
 
-    Row by row, so a few thousand rows at a time: the same numbers, with temporaries that stay in
-    the cache (at a million rows, a quarter of the time of whole columns)."""
+    Row by row, so a few thousand rows at a time: the same numbers as whole columns give."""
     out = np.empty(A.shape[0])
-    for start in range(0, A.shape[0], _RESIDUAL_ROWS):
-        rows = slice(start, start + _RESIDUAL_ROWS)
+    for start in range(0, A.shape[0], _CHUNK_ROWS):
+        rows = slice(start, start + _CHUNK_ROWS)
         s_hi, s_lo = matvec(A[rows], x)
         d_hi, d_lo = two_sum(b[rows], -r[rows])
         hi, lo = _dd_add(d_hi, d_lo, -s_hi, -s_lo)
