@@ -106,7 +106,7 @@ class Book:
                 raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
             grid = Grid(rows, self.path.name, sheet, special=self._special_reader(sheet),
                         errors_unseen=self.suffix in (".xls", ".xlsb"))
-            texts = (v for row, plain in zip(rows, grid.plain_rows) if not plain for v in row if isinstance(v, str) and v)
+            texts = (v for r in grid.other_rows for v in rows[r] if isinstance(v, str) and v)
             grid.decimal_comma = uses_decimal_comma(texts)
             self._grids[sheet] = grid
         return self._grids[sheet]
