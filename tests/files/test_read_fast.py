@@ -221,3 +221,19 @@ def test_plain_rows_are_found_chunk_by_chunk_as_row_by_row():
     expected = [bool(row) and all(type(v) in (float, int) for v in row) for row in rows]
     assert grid.plain_rows == expected and grid.plain_mask.tolist() == expected
     assert grid.other_rows == [0, 4095, 4096, 5000, 9999]
+
+
+def test_trailing_totals_are_found_past_rows_that_are_totals_in_some_columns_only(tmp_path, switch):
+    """Each column is checked only where the columns before it passed: a row that is the mean of
+    the rows above in its first columns but not in the last is data; the sum and mean rows below are totals."""
+    rows = _data(10, 500)
+    for k in (100, 300):  # the mean of the rows above in Price, Visits and Units, not in Revenue
+        rows[k][:3] = [float(np.mean([r[j] for r in rows[:k]])) for j in range(3)]
+    sums = [float(sum(r[j] for r in rows)) for j in range(4)]  # in order, as the reader adds
+    path = tmp_path / "totals.xlsx"
+    write_book(path, [HEADER] + rows + [sums, [s / len(rows) for s in sums]])
+    fast = gdfit.read_data(path)
+    switch("cell")
+    _same(fast, gdfit.read_data(path))
+    assert len(fast.X) == 500 and fast.skipped[-1].startswith("rows 502-503: totals")
+    assert fast.X.loc[102, "Price"] == rows[100][0]  # the near-total row was kept
