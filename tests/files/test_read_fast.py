@@ -237,3 +237,27 @@ def test_trailing_totals_are_found_past_rows_that_are_totals_in_some_columns_onl
     _same(fast, gdfit.read_data(path))
     assert len(fast.X) == 500 and fast.skipped[-1].startswith("rows 502-503: totals")
     assert fast.X.loc[102, "Price"] == rows[100][0]  # the near-total row was kept
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(tmp_path, enabled):
+    """It is paused while python-calamine makes the rows, and its state given back, also on an error."""
+    import gc
+
+    path = tmp_path / "book.xlsx"
+    write_book(path, SHEETS["plain"])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path) as good, zipfile.ZipFile(broken, "w") as bad:
+        for name in good.namelist():  # the sheet's XML cut short: python-calamine fails reading it
+            data = good.read(name)
+            bad.writestr(name, data[:len(data) // 2] if name.endswith("sheet1.xml") else data)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert len(gdfit.read_data(path).X) == ROWS
+        assert gc.isenabled() is enabled
+        with pytest.raises(gdfit.InputError):
+            gdfit.read_data(broken)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
