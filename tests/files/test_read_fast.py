@@ -261,3 +261,16 @@ def test_the_garbage_collector_is_left_as_it_was(tmp_path, enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("odd", [math.nan, math.inf, -math.inf])
+def test_nan_or_inf_in_the_first_row_of_data_is_read_as_a_number(tmp_path, odd):
+    """Without a header, the first row is looked at as a possible row of years heading the columns;
+    NaN and inf are no years."""
+    rows = _data(11, 20)
+    rows[0][0] = odd
+    path = tmp_path / "book.xlsx"
+    write_book(path, rows)
+    read = gdfit.read_data(path)
+    assert len(read.X) == 20 and read.X.index[0] == 1
+    np.testing.assert_array_equal(read.X.iloc[0, 0], odd)

@@ -137,7 +137,7 @@ def _years(grid: Grid, row: int, columns: list[int]) -> bool:
         cell = cells[c] if c < len(cells) else None
         if cell is None or cell.kind in ("blank", "text"):
             continue
-        if cell.kind != "number" or cell.value != int(cell.value) or not 1900 <= cell.value <= 2100:
+        if cell.kind != "number" or not 1900 <= cell.value <= 2100 or cell.value != int(cell.value):  # NaN: no int
             return False
         values.append(cell.value)
     return len(values) >= 2 and all(a < b for a, b in zip(values, values[1:]))
