@@ -7,7 +7,6 @@ when needed: here for the .xlsx family, in :mod:`gdfit.files.read_ods` for .ods.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -22,7 +21,7 @@ from gdfit.core.data import InputError
 from gdfit.files.book import MAX_FILE_BYTES, check_zip_limits
 from gdfit.files.read_binary import read_binary
 from gdfit.files.read_cells import uses_decimal_comma
-from gdfit.files.read_grid import UNCACHED, Grid
+from gdfit.files.read_grid import UNCACHED, Grid, collector_paused
 from gdfit.files.read_ods import ods_active, ods_names, ods_special
 from gdfit.report.a1 import col_index, col_letter
 
@@ -101,7 +100,7 @@ class Book:
             if self.suffix in OOXML and sheet in self.parts:
                 _check_extent(self.path, self.parts[sheet], sheet)
             try:
-                with _panic_text_held(), _collector_paused():
+                with _panic_text_held(), collector_paused():
                     rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except BaseException as exc:  # noqa: B036 - see _unreadable
                 raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
@@ -248,20 +247,6 @@ def _check_extent(path: Path, part: str, sheet: str) -> None:
         raise InputError(f"{path.name}, sheet {sheet!r}: its filled cells span {span} ({cells:,} cells), more than "
                          f"gdfit reads ({MAX_DENSE_CELLS:,}); delete the cells far from the table (Ctrl+End goes to "
                          "the last one), or copy the table to a new sheet, and save.")
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while python-calamine makes a list for every row: each
-    collection, set off by every few hundred new lists, walks all the lists made so far, which on a
-    million rows takes longer than making them (1.3 s of 1.8 s). Lists of cell values hold no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
