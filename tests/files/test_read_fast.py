@@ -22,6 +22,7 @@ def switch(monkeypatch):
     ``switch("cell")``: every row classified cell by cell, no numpy path at all."""
     def use(way):
         monkeypatch.setattr(Grid, "_block", lambda self, first, stop: None)
+        monkeypatch.setattr(Grid, "_plain_text_numbers", lambda self, span, c: self._column_numbers(range(*span), c))
         if way == "cell":
             monkeypatch.setattr(Grid, "numbers", lambda self, rows, c: None)
             monkeypatch.setattr(Grid, "plain_mask", property(lambda self: np.zeros(len(self.rows), dtype=bool)))
@@ -136,6 +137,26 @@ def test_each_sheet_reads_as_the_per_column_and_the_per_cell_paths_read_it(tmp_p
     _agree(results)
 
 
+def write_csv(path, rows):
+    """The same cells as CSV text: numbers as repr writes them, TRUE/FALSE, blanks as nothing."""
+    def text(v):
+        return "" if v is None else ("TRUE" if v else "FALSE") if isinstance(v, bool) else str(v)
+    path.write_text("".join(",".join(map(text, row)) + "\n" for row in rows))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"missing": "drop"}, {"x": "Price, Units", "y": "Revenue"}], ids=str)
+@pytest.mark.parametrize("name", SHEETS)
+def test_each_sheet_as_csv_reads_as_the_per_column_and_the_per_cell_paths_read_it(tmp_path, switch, name, kwargs):
+    path = tmp_path / "data.csv"
+    write_csv(path, SHEETS[name])
+    results = [_read(path, **kwargs)]
+    switch("column")
+    results.append(_read(path, **kwargs))
+    switch("cell")
+    results.append(_read(path, **kwargs))
+    _agree(results)
+
+
 def test_the_sheets_exercise_what_they_are_named_for(tmp_path):
     """The cases above are not all the plain case: the block holds the odd rows out and reads around them."""
     path = tmp_path / "book.xlsx"
@@ -152,6 +173,10 @@ def test_the_sheets_exercise_what_they_are_named_for(tmp_path):
     write_book(path, SHEETS["a row of text between blocks"])
     read = gdfit.read_data(path)
     assert len(read.X) == 1000 and any("below the table" in line for line in read.skipped)
+    text = tmp_path / "data.csv"
+    write_csv(text, SHEETS["plain"])
+    read = gdfit.read_data(text)
+    np.testing.assert_array_equal(np.column_stack([read.X, read.y]), SHEETS["plain"][1:])
 
 
 def _reference(grid, rows, c):
@@ -274,3 +299,16 @@ def test_nan_or_inf_in_the_first_row_of_data_is_read_as_a_number(tmp_path, odd):
     read = gdfit.read_data(path)
     assert len(read.X) == 20 and read.X.index[0] == 1
     np.testing.assert_array_equal(read.X.iloc[0, 0], odd)
+
+
+def test_plain_csv_rows_are_found_chunk_by_chunk_as_row_by_row():
+    """A CSV file's cells are text: a row is plain when every cell is a number as CSV files write it."""
+    rows = [["1.5", "-2", "3e-05"] for _ in range(10_000)]
+    odd = {1: ["x", "1", "2"], 4095: ["1,5", "1", "2"], 4096: [None, "1", "2"], 5000: [], 6000: ["3\n4", "1", "2"],
+           8191: ["1", "2", "TRUE"], 8192: ["12.", "1", "2"], 9999: ["1", "2", "$3"]}
+    for r, row in odd.items():
+        rows[r] = row
+    grid = Grid(rows, "data.csv", None)
+    expected = [r not in odd or r == 8192 for r in range(len(rows))]  # "12." is a plain number too
+    assert grid.plain_rows == expected
+    assert grid.other_rows == sorted(set(odd) - {8192})

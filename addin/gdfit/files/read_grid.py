@@ -130,19 +130,14 @@ class Grid:
         need no :class:`Cell`."""
         if self._plain is None:
             rows = self.rows
-            if self.is_csv:
-                self._plain = np.fromiter((bool(row) and set(map(type, row)) == _TEXT and self._plain_texts(row)
-                                           for row in rows), dtype=bool, count=len(rows))
-            else:
-                plain = np.zeros(len(rows), dtype=bool)
-                for start in range(0, len(rows), _CHUNK):
-                    chunk = rows[start:start + _CHUNK]
-                    if all(chunk) and set(map(type, chain.from_iterable(chunk))) <= _NUMBER_TYPES:
-                        plain[start:start + len(chunk)] = True
-                    else:  # something else somewhere in the chunk (or an empty row): row by row
-                        plain[start:start + len(chunk)] = [bool(row) and set(map(type, row)) <= _NUMBER_TYPES
-                                                           for row in chunk]
-                self._plain = plain
+            plain = np.zeros(len(rows), dtype=bool)
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start:start + _CHUNK]
+                if all(chunk) and self._plain_cells(list(chain.from_iterable(chunk))):
+                    plain[start:start + len(chunk)] = True
+                else:  # something else somewhere in the chunk (or an empty row): row by row
+                    plain[start:start + len(chunk)] = [bool(row) and self._plain_cells(row) for row in chunk]
+            self._plain = plain
         return self._plain
 
     @property
@@ -160,6 +155,12 @@ class Grid:
             self._others = np.flatnonzero(~self.plain_mask).tolist()
         return self._others
 
+    def _plain_cells(self, cells: list[Any]) -> bool:
+        """Every cell a plain number (see :attr:`plain_mask`)."""
+        if self.is_csv:
+            return set(map(type, cells)) == _TEXT and self._plain_texts(cells)
+        return set(map(type, cells)) <= _NUMBER_TYPES
+
     def _plain_texts(self, texts: list[str]) -> bool:
         """Every text a plain number, checked by one regular expression over the lot."""
         joined = "\n".join(texts)
@@ -175,8 +176,13 @@ class Grid:
         the digits written after the decimal separator; else None."""
         key = (c, rows if isinstance(rows, range) else tuple(rows))
         if key not in self._numbers:
-            span = None if self.is_csv else _span(key[1])
-            found = self._block_numbers(span, c) if span is not None else _UNSEEN
+            span = _span(key[1])
+            if span is None:
+                found = _UNSEEN
+            elif self.is_csv:
+                found = self._plain_text_numbers(span, c)
+            else:
+                found = self._block_numbers(span, c)
             self._numbers[key] = self._column_numbers(rows, c) if found is _UNSEEN else found
         return self._numbers[key]
 
@@ -193,6 +199,15 @@ class Grid:
         except IndexError:  # a short row or a row past the end: a blank
             values = []
         return self._plain_numbers(values) if values else None
+
+    def _plain_text_numbers(self, span: tuple[int, int], c: int) -> Numbers | object:
+        """:meth:`numbers` of a CSV file's rows in ``span`` when every one is plain and has a
+        column ``c``: its texts, known to be plain numbers, read without checking them again;
+        ``_UNSEEN`` otherwise."""
+        first, stop = span
+        if stop > len(self.rows) or not self.plain_mask[first:stop].all() or self.row_lengths[first:stop].min() <= c:
+            return _UNSEEN
+        return self._plain_numbers(list(map(itemgetter(c), self.rows[first:stop])), checked=True)
 
     def _block(self, first: int, stop: int) -> _Block | None:
         """The rows ``first`` to ``stop - 1`` as one float64 array, converted once for every column
@@ -249,15 +264,18 @@ class Grid:
             return None
         return Numbers(column, None)
 
-    def _plain_numbers(self, values: list[Any]) -> Numbers | None:
-        types = set(map(type, values))
-        if types <= _NUMBER_TYPES:
-            try:
-                return Numbers(np.array(values, dtype=float), None)
-            except OverflowError:  # an integer past float64: the per-cell path says so
+    def _plain_numbers(self, values: list[Any], checked: bool = False) -> Numbers | None:
+        """``values`` as :class:`Numbers` when every one is a plain number; ``checked``: texts
+        already known to be."""
+        if not checked:
+            types = set(map(type, values))
+            if types <= _NUMBER_TYPES:
+                try:
+                    return Numbers(np.array(values, dtype=float), None)
+                except OverflowError:  # an integer past float64: the per-cell path says so
+                    return None
+            if types != _TEXT or not self._plain_texts(values):
                 return None
-        if types != _TEXT or not self._plain_texts(values):
-            return None
         point = "," if self.decimal_comma else "."
         floats = map(float, (v.replace(",", ".") for v in values) if self.decimal_comma else values)
         texts = np.array(values)
