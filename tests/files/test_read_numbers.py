@@ -16,7 +16,7 @@ def per_cell(monkeypatch):
     """Switch the numpy path off: every cell is classified one by one, as before it existed."""
     def use_per_cell():
         monkeypatch.setattr(Grid, "numbers", lambda self, rows, c: None)
-        monkeypatch.setattr(Grid, "plain_rows", property(lambda self: [False] * len(self.rows)))
+        monkeypatch.setattr(Grid, "plain_mask", property(lambda self: np.zeros(len(self.rows), dtype=bool)))
     return use_per_cell
 
 

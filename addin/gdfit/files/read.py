@@ -106,14 +106,22 @@ def _labelled_totals(selection: Selection, anchor: Column) -> dict[int, str]:
     table = selection.table(anchor.grid)
     columns = table.columns if table is not None else tuple(range(anchor.grid.width))
     found = {}
-    plain = anchor.grid.plain_rows
-    for i, r in enumerate(anchor.rows):
-        if r < len(plain) and plain[r]:
-            continue  # numbers only: no label
-        label = total_label(anchor.grid, r, columns)
+    rows = _row_array(anchor.rows)
+    plain = anchor.grid.plain_mask
+    inside = rows < len(plain)
+    inside[inside] = plain[rows[inside]]  # numbers only: no label
+    for i in np.flatnonzero(~inside).tolist():
+        label = total_label(anchor.grid, int(rows[i]), columns)
         if label is not None:
             found[i] = label
     return found
+
+
+def _row_array(rows: Sequence[int]) -> np.ndarray:
+    """Rows as an int64 array; a range without a Python int for each."""
+    if isinstance(rows, range):
+        return np.arange(rows.start, rows.stop, rows.step, dtype=np.int64)
+    return np.array(rows, dtype=np.int64)
 
 
 def _align(columns: list[Column]) -> list[Column]:
@@ -149,7 +157,7 @@ def _defaults(selection: Selection, x_cols: list[Column], y_cols: list[Column],
     rows = explicit[0].rows if explicit else table.rows  # a range: a million rows need no million ints
     anchor = Column(grid, table.columns[0], rows, "")
     totals = _labelled_totals(selection, anchor)
-    positions = [i for i in range(len(rows)) if i not in totals]
+    positions = [i for i in range(len(rows)) if i not in totals] if totals else range(len(rows))
     taken = {c.key for c in explicit}
     kinds = {}
     for c in table.columns:
@@ -286,13 +294,15 @@ def read_data(path: str | Path, sheet: str | None = None, x: str | Sequence[str]
     rows = read_rows(x_cols + [y_col], ["x"] * len(x_cols) + ["y"], _labelled_totals(selection, anchor), missing,
                      y_labels)
     home = selection.grid
-    index = pd.Index(np.asarray(anchor.rows, dtype=np.int64)[np.asarray(rows.keep, dtype=np.intp)] + 1,
-                     name="line" if home.is_csv else "row")
+    index = pd.Index(_row_array(anchor.rows)[_row_array(rows.keep)] + 1, name="line" if home.is_csv else "row")
     labels = unique_labels([c.label for c in x_cols] + [y_col.label])
     # one 2-D block made once: a frame built from a dict of columns copies them again to consolidate
     X = pd.DataFrame(np.column_stack(rows.values[:-1]).astype(float, copy=False), columns=labels[:-1], index=index,
                      copy=False)
-    target = pd.Series(rows.values[-1], index=index, name=labels[-1])
+    y_values = rows.values[-1]
+    if isinstance(y_values, np.ndarray):  # a column of the sheet's block of numbers: y keeps a copy, not all of it
+        y_values = np.ascontiguousarray(y_values)
+    target = pd.Series(y_values, index=index, name=labels[-1])
     lines = f"lines {anchor.rows[rows.keep[0]] + 1}-{anchor.rows[rows.keep[-1]] + 1}, " if home.is_csv else ""
     where = (f"{source}: x = {_describe(x_cols, rows.keep, home)}; y = {_describe([y_col], rows.keep, home)}; "
              f"{lines}{len(rows.keep)} rows")

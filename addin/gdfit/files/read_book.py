@@ -21,7 +21,7 @@ from gdfit.core.data import InputError
 from gdfit.files.book import MAX_FILE_BYTES, check_zip_limits
 from gdfit.files.read_binary import read_binary
 from gdfit.files.read_cells import uses_decimal_comma
-from gdfit.files.read_grid import UNCACHED, Grid
+from gdfit.files.read_grid import UNCACHED, Grid, collector_paused
 from gdfit.files.read_ods import ods_active, ods_names, ods_special
 from gdfit.report.a1 import col_index, col_letter
 
@@ -100,13 +100,13 @@ class Book:
             if self.suffix in OOXML and sheet in self.parts:
                 _check_extent(self.path, self.parts[sheet], sheet)
             try:
-                with _panic_text_held():
+                with _panic_text_held(), collector_paused():
                     rows = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except BaseException as exc:  # noqa: B036 - see _unreadable
                 raise _unreadable(exc, f"{self.path.name}, sheet {sheet!r}") from None
             grid = Grid(rows, self.path.name, sheet, special=self._special_reader(sheet),
                         errors_unseen=self.suffix in (".xls", ".xlsb"))
-            texts = (v for row, plain in zip(rows, grid.plain_rows) if not plain for v in row if isinstance(v, str) and v)
+            texts = (v for r in grid.other_rows for v in rows[r] if isinstance(v, str) and v)
             grid.decimal_comma = uses_decimal_comma(texts)
             self._grids[sheet] = grid
         return self._grids[sheet]

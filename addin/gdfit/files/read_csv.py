@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gdfit.core.data import InputError
 from gdfit.files.read_cells import uses_decimal_comma
-from gdfit.files.read_grid import Grid
+from gdfit.files.read_grid import Grid, collector_paused
 
 __all__ = ["read_csv_grid", "MAX_TEXT_BYTES"]
 
@@ -78,8 +78,9 @@ def read_csv_grid(path: Path) -> tuple[Grid, str]:
             delimiter = lines[0].strip()[4]
         else:
             delimiter = _sniff([line for line in lines[:_SNIFF_LINES] if line.strip()])
-        rows = [[cell.strip() or None for cell in row]
-                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        with collector_paused():
+            rows = [[cell.strip() or None for cell in row]
+                    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:  # a field over the csv module's limit, a NUL byte
         raise InputError(f"{path.name} could not be read as CSV ({exc}); export the data again as CSV UTF-8.") from None
     default_comma = delimiter == ";"

@@ -5,10 +5,13 @@ records as Excel's row numbers do.
 """
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -16,11 +19,13 @@ from gdfit.core.data import InputError
 from gdfit.files.read_cells import BLANK, Cell, classify, date_order
 from gdfit.report.a1 import col_letter
 
-__all__ = ["Grid", "Numbers", "UNCACHED", "spans"]
+__all__ = ["Grid", "Numbers", "UNCACHED", "collector_paused", "spans"]
 
 UNCACHED = "="  # marks a formula cell saved without its result
 _NUMBER_TYPES = frozenset({float, int})  # how a workbook reader gives a number (bool is neither)
 _TEXT = {str}
+_CHUNK = 4096  # rows whose types are checked together: a chunk of numbers only costs one set, not one a row
+_CONVERT = 65536  # rows converted to float64 in one go
 # Numbers as CSV files write them, one a line: what classify reads without its general parse, and
 # the same with an exponent (which that parse reads as the same number, with no digits shown).
 _PLAIN_LINES = {comma: re.compile(rf"(?:{p}\n)*{p}") for comma, p in
@@ -33,6 +38,27 @@ class Numbers(NamedTuple):
 
     values: np.ndarray
     decimals: np.ndarray | None
+
+
+class _Block(NamedTuple):
+    """A span of rows as float64: ``values`` by row and column, ``others`` the positions of the rows
+    that are not plain (their cells left for each column to fill in), or None when there are none."""
+
+    values: np.ndarray
+    others: np.ndarray | None
+
+
+_UNSEEN = object()  # no block for these rows: the column is read by the per-column path
+
+
+def _span(rows: range | tuple[int, ...]) -> tuple[int, int] | None:
+    """(first, stop) when ``rows`` are consecutive, one row at least."""
+    if not rows:
+        return None
+    if isinstance(rows, range):
+        return (rows.start, rows.stop) if rows.step == 1 else None
+    first, last = rows[0], rows[-1]
+    return (first, last + 1) if last - first == len(rows) - 1 and rows == tuple(range(first, last + 1)) else None
 
 
 @dataclass(eq=False)
@@ -48,8 +74,12 @@ class Grid:
     errors_unseen: bool = False  # a format whose error values cannot be told from blanks (.xls, .xlsb)
     _cells: dict[int, list[Cell]] = field(default_factory=dict, repr=False)
     _special: dict[tuple[int, int], str] | None = field(default=None, repr=False)
-    _plain: list[bool] | None = field(default=None, repr=False)
+    _plain: np.ndarray | None = field(default=None, repr=False)
+    _plain_list: list[bool] | None = field(default=None, repr=False)
+    _others: list[int] | None = field(default=None, repr=False)
+    _lengths: np.ndarray | None = field(default=None, repr=False)
     _numbers: dict[tuple[int, tuple[int, ...]], Numbers | None] = field(default_factory=dict, repr=False)
+    _blocks: dict[tuple[int, int], _Block | None] = field(default_factory=dict, repr=False)
     _day_first: bool | None | str = field(default="unknown", repr=False)
 
     @property
@@ -57,8 +87,7 @@ class Grid:
         """Whether this file's numeric dates (``1/31/2023``) put the day first, where they say
         (:func:`gdfit.files.read_cells.date_order`); looked for among the rows that hold text."""
         if self._day_first == "unknown":
-            texts = (v for row, plain in zip(self.rows, self.plain_rows) if not plain
-                     for v in row if type(v) is str and v)
+            texts = (v for r in self.other_rows for v in self.rows[r] if type(v) is str and v)
             self._day_first = date_order(texts)
         return self._day_first  # type: ignore[return-value]
 
@@ -72,7 +101,14 @@ class Grid:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return int(self.row_lengths.max()) if self.rows else 0
+
+    @property
+    def row_lengths(self) -> np.ndarray:
+        """The number of cells of every row."""
+        if self._lengths is None:
+            self._lengths = np.fromiter(map(len, self.rows), dtype=np.intp, count=len(self.rows))
+        return self._lengths
 
     def raw(self, r: int, c: int) -> Any:
         row = self.rows[r] if r < len(self.rows) else ()
@@ -87,17 +123,43 @@ class Grid:
         return found
 
     @property
-    def plain_rows(self) -> list[bool]:
-        """Per row, whether it holds plain numbers only: floats and ints as a workbook reader gives
-        them, or in a CSV file text such as ``-12.5`` (which :func:`classify` reads without its
-        general parse). Every such cell is a number no message quotes, so these rows need no
-        :class:`Cell`."""
+    def plain_mask(self) -> np.ndarray:
+        """Per row (a bool array), whether it holds plain numbers only: floats and ints as a workbook
+        reader gives them, or in a CSV file text such as ``-12.5`` (which :func:`classify` reads
+        without its general parse). Every such cell is a number no message quotes, so these rows
+        need no :class:`Cell`."""
         if self._plain is None:
-            if self.is_csv:
-                self._plain = [bool(row) and set(map(type, row)) == _TEXT and self._plain_texts(row) for row in self.rows]
-            else:
-                self._plain = [bool(row) and set(map(type, row)) <= _NUMBER_TYPES for row in self.rows]
+            rows = self.rows
+            plain = np.zeros(len(rows), dtype=bool)
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start:start + _CHUNK]
+                if all(chunk) and self._plain_cells(list(chain.from_iterable(chunk))):
+                    plain[start:start + len(chunk)] = True
+                else:  # something else somewhere in the chunk (or an empty row): row by row
+                    plain[start:start + len(chunk)] = [bool(row) and self._plain_cells(row) for row in chunk]
+            self._plain = plain
         return self._plain
+
+    @property
+    def plain_rows(self) -> list[bool]:
+        """:attr:`plain_mask` as a list."""
+        if self._plain_list is None:
+            self._plain_list = self.plain_mask.tolist()
+        return self._plain_list
+
+    @property
+    def other_rows(self) -> list[int]:
+        """The rows that are not plain (see :attr:`plain_mask`), in order: the only ones whose cells
+        need looking at one by one."""
+        if self._others is None:
+            self._others = np.flatnonzero(~self.plain_mask).tolist()
+        return self._others
+
+    def _plain_cells(self, cells: list[Any]) -> bool:
+        """Every cell a plain number (see :attr:`plain_mask`)."""
+        if self.is_csv:
+            return set(map(type, cells)) == _TEXT and self._plain_texts(cells)
+        return set(map(type, cells)) <= _NUMBER_TYPES
 
     def _plain_texts(self, texts: list[str]) -> bool:
         """Every text a plain number, checked by one regular expression over the lot."""
@@ -105,37 +167,115 @@ class Grid:
         return joined.count("\n") == len(texts) - 1 and _PLAIN_LINES[self.decimal_comma].fullmatch(joined) is not None
 
     def plain_row(self, r: int) -> bool:
-        plain = self.plain_rows
-        return r < len(plain) and plain[r]
+        plain = self.plain_mask
+        return r < len(plain) and bool(plain[r])
 
     def numbers(self, rows: Sequence[int], c: int) -> Numbers | None:
         """Column ``c`` at ``rows`` when every one of its cells is a plain number (see
-        :attr:`plain_rows`): the values :meth:`resolved` would give, as float64, and for a CSV file
+        :attr:`plain_mask`): the values :meth:`resolved` would give, as float64, and for a CSV file
         the digits written after the decimal separator; else None."""
         key = (c, rows if isinstance(rows, range) else tuple(rows))
         if key not in self._numbers:
-            data, at = self.rows, np.asarray(rows)
-            try:
-                if len(at) and (np.diff(at) == 1).all():  # a block of rows, the usual case: sliced in one go
-                    values = list(map(itemgetter(c), data[at[0]:at[-1] + 1]))
-                    if len(values) < len(at):
-                        raise IndexError  # rows past the end
-                else:
-                    values = [data[r][c] for r in rows]
-            except IndexError:  # a short row or a row past the end: a blank
-                values = []
-            self._numbers[key] = self._plain_numbers(values) if values else None
+            span = _span(key[1])
+            if span is None:
+                found = _UNSEEN
+            elif self.is_csv:
+                found = self._plain_text_numbers(span, c)
+            else:
+                found = self._block_numbers(span, c)
+            self._numbers[key] = self._column_numbers(rows, c) if found is _UNSEEN else found
         return self._numbers[key]
 
-    def _plain_numbers(self, values: list[Any]) -> Numbers | None:
-        types = set(map(type, values))
-        if types <= _NUMBER_TYPES:
-            try:
-                return Numbers(np.array(values, dtype=float), None)
-            except OverflowError:  # an integer past float64: the per-cell path says so
+    def _column_numbers(self, rows: Sequence[int], c: int) -> Numbers | None:
+        """:meth:`numbers` one column at a time, its cells gathered from the rows as Python values."""
+        data, at = self.rows, np.asarray(rows)
+        try:
+            if len(at) and (np.diff(at) == 1).all():  # a block of rows, the usual case: sliced in one go
+                values = list(map(itemgetter(c), data[at[0]:at[-1] + 1]))
+                if len(values) < len(at):
+                    raise IndexError  # rows past the end
+            else:
+                values = [data[r][c] for r in rows]
+        except IndexError:  # a short row or a row past the end: a blank
+            values = []
+        return self._plain_numbers(values) if values else None
+
+    def _plain_text_numbers(self, span: tuple[int, int], c: int) -> Numbers | object:
+        """:meth:`numbers` of a CSV file's rows in ``span`` when every one is plain and has a
+        column ``c``: its texts, known to be plain numbers, read without checking them again;
+        ``_UNSEEN`` otherwise."""
+        first, stop = span
+        if stop > len(self.rows) or not self.plain_mask[first:stop].all() or self.row_lengths[first:stop].min() <= c:
+            return _UNSEEN
+        return self._plain_numbers(list(map(itemgetter(c), self.rows[first:stop])), checked=True)
+
+    def _block(self, first: int, stop: int) -> _Block | None:
+        """The rows ``first`` to ``stop - 1`` as one float64 array, converted once for every column
+        read from them: its plain rows (of one length) run by run, the others filled in per column by
+        :meth:`_block_numbers`. None when no row there is plain, the plain rows differ in length, or
+        an integer lies past float64 (the per-column path then says which column)."""
+        key = (first, stop)
+        if key not in self._blocks:
+            plain = self.plain_mask[first:stop]
+            widths = self.row_lengths[first:stop][plain]
+            block = None
+            if len(widths) and widths.min() == widths.max():
+                try:
+                    if len(widths) == stop - first:  # every row plain, the usual case: no copy
+                        block = _Block(np.array(self.rows[first:stop], dtype=float), None)
+                    else:
+                        values = np.empty((stop - first, int(widths[0])))
+                        edges = np.flatnonzero(np.diff(np.concatenate(([False], plain, [False])).astype(np.int8)))
+                        for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+                            for at in range(a, b, _CONVERT):  # a bounded list slice and temporary at a time
+                                end = min(at + _CONVERT, b)
+                                values[at:end] = np.array(self.rows[first + at:first + end], dtype=float)
+                        block = _Block(values, np.flatnonzero(~plain))
+                except OverflowError:
+                    pass
+            self._blocks[key] = block
+        return self._blocks[key]
+
+    def _block_numbers(self, span: tuple[int, int], c: int) -> Numbers | None | object:
+        """:meth:`numbers` for the rows of ``span`` through :meth:`_block`: the plain rows' values
+        taken from it, the other rows' cells looked at one by one; ``_UNSEEN`` when there is no block."""
+        first, stop = span
+        if stop > len(self.rows):
+            return None  # rows past the end: blanks
+        block = self._block(first, stop)
+        if block is None:
+            return _UNSEEN
+        if c >= block.values.shape[1]:
+            return None  # the plain rows end before column c: blanks
+        column = block.values[:, c]
+        if block.others is None:
+            return Numbers(column, None)
+        cells = []
+        for i in block.others.tolist():
+            row = self.rows[first + i]
+            if c >= len(row):
                 return None
-        if types != _TEXT or not self._plain_texts(values):
+            cells.append(row[c])
+        if not set(map(type, cells)) <= _NUMBER_TYPES:
             return None
+        try:
+            column[block.others] = np.array(cells, dtype=float)  # this column's own: no other reads it
+        except OverflowError:  # an integer past float64: the per-cell path says so
+            return None
+        return Numbers(column, None)
+
+    def _plain_numbers(self, values: list[Any], checked: bool = False) -> Numbers | None:
+        """``values`` as :class:`Numbers` when every one is a plain number; ``checked``: texts
+        already known to be."""
+        if not checked:
+            types = set(map(type, values))
+            if types <= _NUMBER_TYPES:
+                try:
+                    return Numbers(np.array(values, dtype=float), None)
+                except OverflowError:  # an integer past float64: the per-cell path says so
+                    return None
+            if types != _TEXT or not self._plain_texts(values):
+                return None
         point = "," if self.decimal_comma else "."
         floats = map(float, (v.replace(",", ".") for v in values) if self.decimal_comma else values)
         texts = np.array(values)
@@ -196,3 +336,18 @@ def spans(numbers: list[int], limit: int = 8) -> str:
     text = [f"{a}" if a == b else f"{a}-{b}" for a, b in runs[:limit]]
     rest = sum(b - a + 1 for a, b in runs[limit:])
     return ", ".join(text) + (f" and {rest} more" if rest else "")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a reader (python-calamine, the csv module) makes a
+    list for every row: each collection, set off by every few hundred new lists, walks all the lists
+    made so far, which on a million rows takes longer than making them (python-calamine: 1.3 s of
+    1.8 s). Lists of cell values hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -9,8 +9,9 @@ with a number before a row of text only (a second header, a notes block) or the 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from gdfit.files.read_grid import Grid
 
@@ -57,16 +58,14 @@ def _column_census(grid: Grid, columns: range) -> tuple[list[list[int]], dict[in
     """Runs of used columns between wholly empty ones, and the count of numbers in each column."""
     numbers = dict.fromkeys(columns, 0)
     used: set[int] = set()
-    plain_widths: Counter[int] = Counter()  # rows of numbers only, by length: counted without their cells
-    for r, plain in enumerate(grid.plain_rows):
-        if plain:
-            plain_widths[len(grid.rows[r])] += 1
-            continue
+    for r in grid.other_rows:
         for c, cell in enumerate(grid.row_cells(r)):
             if c in numbers and cell.kind != "blank":
                 used.add(c)
                 numbers[c] += cell.kind in NUMERIC
-    for width, count in plain_widths.items():
+    # rows of numbers only, by length: counted without their cells
+    widths, counts = np.unique(grid.row_lengths[grid.plain_mask], return_counts=True)
+    for width, count in zip(widths.tolist(), counts.tolist()):
         for c in range(width):
             if c in numbers:
                 used.add(c)
@@ -80,43 +79,52 @@ def _column_census(grid: Grid, columns: range) -> tuple[list[list[int]], dict[in
     return runs, numbers
 
 
-def _row_counts(grid: Grid, columns: list[int]) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class _Counts:
+    """Per row, the numbers and the texts (text or TRUE/FALSE) in the columns looked at."""
+
+    numbers: np.ndarray
+    texts: np.ndarray
+
+    def row(self, r: int) -> tuple[int, int]:
+        return int(self.numbers[r]), int(self.texts[r])
+
+    def filled(self, rows: slice) -> list[int]:
+        """The rows within ``rows`` that hold anything counted."""
+        start = rows.start or 0
+        return (np.flatnonzero((self.numbers[rows] > 0) | (self.texts[rows] > 0)) + start).tolist()
+
+
+def _row_counts(grid: Grid, columns: list[int]) -> _Counts:
     """(numbers, texts) in ``columns`` of every row."""
     lo, hi = columns[0], columns[-1] + 1
-    counts = []
-    plain_counts = {}  # rows of numbers only, by length
-    for r, plain in enumerate(grid.plain_rows):
-        if plain:
-            width = len(grid.rows[r])
-            if width not in plain_counts:
-                plain_counts[width] = (max(0, min(hi, width) - lo), 0)
-            counts.append(plain_counts[width])
-            continue
+    # a row of numbers only: every one of its cells within the columns is a number
+    numbers = np.where(grid.plain_mask, np.clip(np.minimum(grid.row_lengths, hi) - lo, 0, None), 0)
+    texts = np.zeros(grid.height, dtype=np.intp)
+    for r in grid.other_rows:
         kinds = [cell.kind for cell in grid.row_cells(r)[lo:hi]]
-        counts.append((sum(k in NUMERIC for k in kinds), sum(k in ("text", "logical") for k in kinds)))
-    return counts
+        numbers[r] = sum(k in NUMERIC for k in kinds)
+        texts[r] = sum(k in ("text", "logical") for k in kinds)
+    return _Counts(numbers, texts)
 
 
-def _block_rows(counts: list[tuple[int, int]], need: int) -> tuple[int, int, int | None]:
+def _block_rows(counts: _Counts, need: int) -> tuple[int, int, int | None]:
     """(first, last, header) of the block of numbers, from each row's (numbers, texts)."""
-    first = next((r for r, (n, _) in enumerate(counts) if n >= need), None)
-    if first is None:  # one number per row at most (a column of formulas without saved results, say)
-        first = next(r for r, (n, _) in enumerate(counts) if n)
+    numbers, texts = counts.numbers, counts.texts
+    enough = np.flatnonzero(numbers >= need)
+    # else one number per row at most (a column of formulas without saved results, say)
+    first = int(enough[0]) if len(enough) else int(np.flatnonzero(numbers)[0])
     header = None
-    for r in range(first - 1, -1, -1):
-        numbers, texts = counts[r]
-        if texts == 0 and numbers == 0:
-            continue  # blank rows between a header and its numbers
-        if texts >= need and numbers == 0:
+    above = counts.filled(slice(0, first))  # blank rows may lie between a header and its numbers
+    if above:
+        r = above[-1]
+        if texts[r] >= need and numbers[r] == 0:
             header = r
-        break
-    last = first
-    for r in range(first + 1, len(counts)):
-        numbers, texts = counts[r]
-        if numbers == 0 and texts >= need:
-            break  # a second header or a block of notes below the table
-        if numbers:
-            last = r
+    # a second header or a block of notes below the table ends it
+    ends = np.flatnonzero((numbers[first + 1:] == 0) & (texts[first + 1:] >= need))
+    stop = first + 1 + int(ends[0]) if len(ends) else len(numbers)
+    filled = np.flatnonzero(numbers[first + 1:stop])
+    last = first + 1 + int(filled[-1]) if len(filled) else first
     return first, last, header
 
 
@@ -129,7 +137,7 @@ def _years(grid: Grid, row: int, columns: list[int]) -> bool:
         cell = cells[c] if c < len(cells) else None
         if cell is None or cell.kind in ("blank", "text"):
             continue
-        if cell.kind != "number" or cell.value != int(cell.value) or not 1900 <= cell.value <= 2100:
+        if cell.kind != "number" or not 1900 <= cell.value <= 2100 or cell.value != int(cell.value):  # NaN: no int
             return False
         values.append(cell.value)
     return len(values) >= 2 and all(a < b for a, b in zip(values, values[1:]))
@@ -167,18 +175,18 @@ def find_table(grid: Grid, columns: range | None = None) -> Table | None:
             and not any(_years(grid, r, run) for r in range(first + 1, min(last, first + 50) + 1)):
         # "Product | 2022 | 2023 | 2024": the years are the header, not the first row of data
         header = first
-        first = next(r for r in range(first + 1, last + 1) if counts[r][0] >= 1)
+        first = first + 1 + int(np.flatnonzero(counts.numbers[first + 1:last + 1] >= 1)[0])
     header_rows = [header] if header is not None else []
-    if header is not None and header > 0 and _second_header(counts[header - 1], counts[header]):
+    if header is not None and header > 0 and _second_header(counts.row(header - 1), counts.row(header)):
         header_rows.insert(0, header - 1)  # a header on two rows: "Ad spend" over "($)"
     labels = {c: _header_label(grid, header_rows, c) or grid.default_label(c) for c in run}
     notes = []
     top = header_rows[0] if header_rows else first
-    above = [r for r in range(top) if any(counts[r])]
+    above = counts.filled(slice(0, top))
     if above:
         where = f"the header ({grid.rows_name(header_rows)})" if header_rows else "the numbers"
         notes.append(f"{grid.rows_name(above)}: above {where}, not read (titles and notes)")
-    below = [r for r in range(last + 1, grid.height) if any(counts[r])]
+    below = counts.filled(slice(last + 1, grid.height))
     if below:
         notes.append(f"{grid.rows_name(below)}: below the table, not read")
     for other in runs:

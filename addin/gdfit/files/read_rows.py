@@ -242,21 +242,28 @@ def _first_total(columns: list[np.ndarray], decimals: list[np.ndarray | None]) -
     n = len(columns[0])
     if len(columns) < 2 or n < 4:  # two values and three rows above at least
         return None
-    flags = np.ones(n, dtype=bool)
-    flags[:3] = False
-    count = np.arange(n, dtype=float)
+    # Every column must pass, so each column after the first is looked at only where the ones
+    # before it passed (on most data no row is left after the first); the arithmetic at each
+    # position is the one the whole column would get.
+    at = np.arange(3, n)
     wide = 1 + 1e-9
     with np.errstate(divide="ignore", invalid="ignore"):
         for c, d in zip(columns, decimals):
-            total = np.concatenate(([0.0], np.cumsum(c)[:-1]))
-            scale = np.concatenate(([0.0], np.cumsum(np.abs(c))[:-1]))
-            written = 0.0 if d is None else np.where(d >= 0, 0.5 * 10.0 ** -np.maximum(d, 0).astype(float), 0.0)
-            flags &= ((np.abs(c - total) <= (written + 1e-9 * scale) * wide)
-                      | (np.abs(c - total / count) <= (written + 1e-9 * scale / count) * wide))
+            before = at - 1
+            total = np.cumsum(c)[before]
+            scale = np.cumsum(np.abs(c))[before]
+            value, count = c[at], at.astype(float)
+            if d is None:
+                written = 0.0
+            else:
+                shown = d[at]
+                written = np.where(shown >= 0, 0.5 * 10.0 ** -np.maximum(shown, 0).astype(float), 0.0)
+            at = at[(np.abs(value - total) <= (written + 1e-9 * scale) * wide)
+                    | (np.abs(value - total / count) <= (written + 1e-9 * scale / count) * wide)]
             del total, scale  # a column's sums at a time: a million rows' worth each
-    candidates = np.flatnonzero(flags)
-    if not len(candidates):
-        return None
+            if not len(at):
+                return None
+    candidates = at
     before = candidates - 1  # the sums over the rows above each candidate (three at least)
     totals = [np.cumsum(c)[before] for c in columns]
     scales = [np.cumsum(np.abs(c))[before] for c in columns]

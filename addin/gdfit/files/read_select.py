@@ -102,7 +102,7 @@ class Selection:
             cells = ", ".join(self.grid.name(table.header, c) for c in hits)
             raise InputError(f"{arg} {text!r} matches {len(hits)} headers ({cells}); name the column by its range, "
                              f"e.g. {self.grid.col_id(hits[0])}:{self.grid.col_id(hits[0])}.")
-        return [Column(self.grid, c, tuple(table.rows), table.labels[c], text, True) for c in hits]
+        return [Column(self.grid, c, table.rows, table.labels[c], text, True) for c in hits]
 
     def item(self, text: str, arg: str, grid: Grid | None = None, named: str | None = None) -> list[Column]:
         given = named or text.strip()
@@ -159,7 +159,7 @@ class Selection:
                              f"{', '.join(repr(c) for c in table.columns)}.")
         grid = self.book.grid(table.sheet)
         label = grid.cell(table.header_row, col).shown or column
-        return Column(grid, col, tuple(range(table.first_row, table.last_row + 1)), label, given)
+        return Column(grid, col, range(table.first_row, table.last_row + 1), label, given)
 
     def _range(self, parts: tuple, grid: Grid, arg: str, given: str) -> list[Column]:
         c1, r1, c2, r2 = parts
@@ -182,10 +182,10 @@ class Selection:
         top = [grid.cell(rows[0], c) for c in span]
         table = self.table(grid)
         if all(cell.kind == "text" for cell in top):  # the range starts with its header
-            return [Column(grid, c, tuple(range(rows[0] + 1, last + 1)), " ".join(top[j].shown.split()), given)
+            return [Column(grid, c, range(rows[0] + 1, last + 1), " ".join(top[j].shown.split()), given)
                     for j, c in enumerate(span)]
         labels = table.labels if table is not None and table.header is not None and table.header < rows[0] else {}
-        return [Column(grid, c, tuple(range(rows[0], last + 1)), labels.get(c, grid.default_label(c)), given)
+        return [Column(grid, c, range(rows[0], last + 1), labels.get(c, grid.default_label(c)), given)
                 for c in span]
 
     def _whole_columns(self, grid: Grid, span: range, arg: str, given: str) -> list[Column]:
@@ -195,5 +195,5 @@ class Selection:
         if table is None:
             raise InputError(f"{arg} {given!r} holds no numbers on {'the file' if grid.is_csv else repr(grid.sheet)}; "
                              "check the column letters.")
-        return [Column(grid, c, tuple(table.rows), table.labels.get(c, grid.default_label(c)), given, True)
+        return [Column(grid, c, table.rows, table.labels.get(c, grid.default_label(c)), given, True)
                 for c in span]
