@@ -26,7 +26,7 @@ from gdfit.cli import main
 from gdfit.files.train import train_book
 from gdfit.report.ownership import OWNER_NAME
 from gdfit.sheets.training.report import SHEETS
-from tests.files.package_checks import VALIDATOR, assert_user_parts_kept, members, validator_errors
+from tests.files.package_checks import INDEX_PARTS, VALIDATOR, assert_user_parts_kept, members, validator_errors
 from tests.fods import Formula, fods
 from tests.lo import needs_soffice, soffice
 
@@ -559,3 +559,59 @@ def test_a_workbook_gdfit_saved_itself_trains_again(tmp_path, shipped):
     result = train_book(source)
     after = openpyxl.load_workbook(result.output).defined_names
     assert sorted(n for n in after if n.startswith("gd_")) == sorted(before)
+
+
+def _raw_members(path) -> dict[str, bytes]:
+    """Each member's compressed bytes, as the file holds them (from its local header on)."""
+    import struct
+
+    out = {}
+    with zipfile.ZipFile(path) as z, open(path, "rb") as f:
+        for info in z.infolist():
+            f.seek(info.header_offset + 26)
+            name_length, extra_length = struct.unpack("<HH", f.read(4))
+            f.seek(info.header_offset + 30 + name_length + extra_length)
+            out[info.filename] = f.read(info.compress_size)
+    return out
+
+
+def test_the_users_parts_are_copied_compressed_as_they_are_even_after_data_descriptors(tmp_path):
+    """The user's parts are copied as compressed bytes, never inflated and deflated again (a
+    million-row sheet took seconds to deflate): the same compressed bytes, time stamps and CRCs,
+    also from a file whose entries have their sizes after the data (as streaming writers save)."""
+    wb = openpyxl.Workbook()
+    _data_sheet(wb.active)
+    wb.active.title = "Data"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+
+    class Unseekable(io.RawIOBase):  # zipfile then writes each size in a data descriptor
+        def __init__(self, target):
+            self.target = target
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            return self.target.write(data)
+
+    streamed = tmp_path / "streamed.xlsx"
+    with open(streamed, "wb") as raw, zipfile.ZipFile(Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as z, \
+            zipfile.ZipFile(plain) as source:
+        for info in source.infolist():
+            z.writestr(info, source.read(info), compresslevel=9)
+    with zipfile.ZipFile(streamed) as z:
+        assert all(info.flag_bits & 0x08 for info in z.infolist())  # the case under test
+    for book in (plain, streamed):
+        result = train_book(book)
+        assert_user_parts_kept(book, result.output)
+        before, after = _raw_members(book), _raw_members(result.output)
+        kept = [name for name in before if name not in INDEX_PARTS]
+        assert kept and all(after[name] == before[name] for name in kept)
+        with zipfile.ZipFile(book) as z, zipfile.ZipFile(result.output) as out:
+            assert out.testzip() is None
+            for name in kept:
+                assert (out.getinfo(name).date_time, out.getinfo(name).CRC) == (z.getinfo(name).date_time, z.getinfo(name).CRC)
+                assert not out.getinfo(name).flag_bits & 0x08
+        assert validator_errors(result.output) == {result.output.name: 0}
+        openpyxl.load_workbook(result.output)

@@ -25,6 +25,7 @@ import itertools
 import posixpath
 import re
 import shutil
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -834,9 +835,13 @@ def _write_zip(user: zipfile.ZipFile, order: list[str], removed: set[str], chang
 
 
 def _copy_member(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
-    """A member copied as it is. A large one is streamed (a sheet of a million rows is never held
-    whole) under the output's compression level, which only a new entry takes: its time stamp is
-    the copy's; a small one keeps its time stamp and attributes."""
+    """A member copied as it is: its compressed bytes as they are, neither inflated nor deflated
+    again (a sheet of a million rows is hundreds of megabytes to deflate), under a new local
+    header with the member's time stamp, sizes and CRC. A member that cannot be copied so
+    (encrypted, ZIP64-sized) is copied by its content: a large one streamed under the output's
+    compression level, a small one with its time stamp and attributes."""
+    if _copy_compressed(source, info, out):
+        return
     if info.file_size > _STREAMED:
         with source.open(info) as src, out.open(info.filename, "w", force_zip64=info.file_size > 2**31) as dst:
             shutil.copyfileobj(src, dst, 2**20)
@@ -844,6 +849,49 @@ def _copy_member(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zi
     copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
     copy.compress_type, copy.external_attr, copy.comment = info.compress_type, info.external_attr, info.comment
     out.writestr(copy, source.read(info), compresslevel=1)
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., name length, extra field length
+_MASK_ENCRYPTED, _MASK_DATA_DESCRIPTOR = 0x01, 0x08
+
+
+def _copy_compressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy ``info``'s compressed bytes into ``out`` as they are; False when it cannot be done so.
+
+    zipfile has no call for this: the entry is written as ``ZipFile.open(..., "w")`` writes one
+    (``ZipInfo.FileHeader`` at the end of the entries, then registered for the central directory),
+    with the data read from where the member's local header says it starts."""
+    zip64 = max(info.file_size, info.compress_size, info.header_offset) >= zipfile.ZIP64_LIMIT
+    internals = all(hasattr(out, name) for name in ("fp", "start_dir", "filelist", "NameToInfo", "_didModify"))
+    if info.flag_bits & _MASK_ENCRYPTED or zip64 or not internals or getattr(out, "_writing", False) \
+            or getattr(source, "fp", None) is None:
+        return False
+    src = source.fp
+    src.seek(info.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(src.read(_LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04":
+        return False
+    src.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copy.compress_type, copy.external_attr, copy.comment = info.compress_type, info.external_attr, info.comment
+    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
+    # the sizes are in the new header: no data descriptor follows the data; the deflate level bits stay
+    copy.flag_bits = info.flag_bits & ~_MASK_DATA_DESCRIPTOR & 0x0FFF
+    out.fp.seek(out.start_dir)
+    copy.header_offset = out.fp.tell()
+    out.fp.write(copy.FileHeader(False))
+    left = info.compress_size
+    while left:
+        chunk = src.read(min(left, 2**20))
+        if not chunk:
+            raise BookError(f"{info.filename} ends before its {info.compress_size:,} bytes; the file is damaged.")
+        out.fp.write(chunk)
+        left -= len(chunk)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out._didModify = True  # the central directory is written on close
+    return True
 
 
 _STREAMED = 2**24  # bytes unpacked
