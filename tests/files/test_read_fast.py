@@ -123,18 +123,22 @@ def _agree(results):
             _same(first, other)
 
 
+def _three_ways(path, switch, kwargs) -> list:
+    """``path`` read by the block reader, then per column, then cell by cell."""
+    results = [_read(path, **kwargs)]
+    for way in ("column", "cell"):
+        switch(way)
+        results.append(_read(path, **kwargs))
+    return results
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"missing": "drop"}, {"x": "Price, Units", "y": "Revenue"},
                                     {"x": "A2:A2001, C2:C2001", "y": "D2:D2001"}], ids=str)
 @pytest.mark.parametrize("name", SHEETS)
 def test_each_sheet_reads_as_the_per_column_and_the_per_cell_paths_read_it(tmp_path, switch, name, kwargs):
     path = tmp_path / "book.xlsx"
     write_book(path, SHEETS[name])
-    results = [_read(path, **kwargs)]
-    switch("column")
-    results.append(_read(path, **kwargs))
-    switch("cell")
-    results.append(_read(path, **kwargs))
-    _agree(results)
+    _agree(_three_ways(path, switch, kwargs))
 
 
 def write_csv(path, rows):
@@ -149,12 +153,7 @@ def write_csv(path, rows):
 def test_each_sheet_as_csv_reads_as_the_per_column_and_the_per_cell_paths_read_it(tmp_path, switch, name, kwargs):
     path = tmp_path / "data.csv"
     write_csv(path, SHEETS[name])
-    results = [_read(path, **kwargs)]
-    switch("column")
-    results.append(_read(path, **kwargs))
-    switch("cell")
-    results.append(_read(path, **kwargs))
-    _agree(results)
+    _agree(_three_ways(path, switch, kwargs))
 
 
 def test_the_sheets_exercise_what_they_are_named_for(tmp_path):
