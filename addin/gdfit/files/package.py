@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 from openpyxl.writer.excel import ExcelWriter
@@ -622,7 +622,7 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
         content_types = _parse(user, "[Content_Types].xml")
         styles_rel = next((n for n in _relationships(rels) if n.attr("Type") == _STYLES), None)
         styles_part = _resolve(book.workbook_part, styles_rel.attr("Target")) if styles_rel is not None else None
-        new_parts: dict[str, bytes] = {}
+        new_parts: dict[str, Any] = {}  # bytes, or pieces of a streamed sheet
         changed: dict[str, bytes] = {}
         if styles_rel is not None and styles_part not in names:  # a link to a missing part goes
             rels.remove(styles_rel)
@@ -638,13 +638,14 @@ def write_package(book: UserBook, gdfit_xlsx: bytes, target: Path) -> Path:
 
         # the parts, their relationships pointing at the new names
         for p in gd_parts:
-            data = gd.package.read(p) if not gd.types[p].endswith("worksheet+xml") else None
             if gd.types[p].endswith("worksheet+xml"):
                 if "xl/sharedStrings.xml" in gd_names:  # gdfit's text must not point into the user's string table
                     raise BookError("internal: openpyxl wrote shared strings; gdfit needs its inline strings")
                 data = _restyled(gd.package, p, style_map)  # streamed: a sheet can be a million rows
             elif gd.types.get(p, "").endswith("table+xml"):
                 data = None  # numbered below, once the user's table ids are known
+            else:
+                data = gd.package.read(p)
             new_parts[renamed[p]] = data
             rels_part = _rels_name(p)
             if rels_part in gd_names:
@@ -737,7 +738,7 @@ def _retarget(data: bytes, source: str, renamed: dict[str, str]) -> bytes:
 
 
 def _number_tables(user: zipfile.ZipFile, kept: set[str], gd: _Gdfit, renamed: dict[str, str],
-                   new_parts: dict[str, bytes]) -> None:
+                   new_parts: dict[str, Any]) -> None:
     """gdfit's tables take ids after the user's (ids are unique across a workbook)."""
     from defusedxml.ElementTree import fromstring
 
@@ -810,7 +811,7 @@ def _full_calc_on_load(workbook: XmlPart) -> None:
 
 
 def _write_zip(user: zipfile.ZipFile, order: list[str], removed: set[str], changed: dict[str, bytes],
-               new_parts: dict[str, bytes], target: Path) -> Path:
+               new_parts: dict[str, Any], target: Path) -> Path:
     with replaced_atomically(target) as tmp:
         # level 1: a third of the default's time on data-sized sheets, for files about a fifth larger
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:

@@ -221,11 +221,11 @@ def cell_format(table: Table, i: int, j: int) -> str | None:
     A formula's value is not known here; it takes the format of the largest number in its row
     (the quantity a row describes has one magnitude), else General, which never shows ``###``.
     """
-    formats = list(table.number_formats)
-    fmt = formats[j] if j < len(formats) else None
     if isinstance(table.rows, Columns):
         codes, chosen = column_formats(table, j)
         return None if codes is None else chosen[codes[i]]
+    formats = list(table.number_formats)
+    fmt = formats[j] if j < len(formats) else None
     value = table.rows[i][j]
     if isinstance(value, (Formula, ArrayFormula)):
         if fmt is None or not _is_fixed(fmt):
